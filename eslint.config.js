@@ -1,0 +1,83 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+// Workflow code is replayed by Temporal and must be deterministic: no I/O, no clocks, no Node
+// built-ins, nothing from the layers that do I/O. Activities may be imported as types only
+// (for proxyActivities); everything else a workflow needs comes from pure domain/ code.
+const forbiddenInWorkflows = [
+  ...builtinModules.flatMap((name) => [name, `node:${name}`]),
+  'pg',
+  'pg-*',
+  'kysely',
+  'kysely/*',
+  'nodemailer',
+  'nodemailer/*',
+  'mjml',
+  'mjml-*',
+  'liquidjs',
+  'smtp-server',
+  'fastify',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tools/', '.data/', 'bench/results/', 'test/fixtures/lint/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: forbiddenInWorkflows
+            .filter((name) => !name.includes('*'))
+            .map((name) => ({ name, message: 'Workflow code must stay deterministic: do I/O in an activity.' })),
+          patterns: [
+            {
+              group: forbiddenInWorkflows.filter((name) => name.includes('*')),
+              message: 'Workflow code must stay deterministic: do I/O in an activity.',
+            },
+            {
+              group: ['**/db', '**/db/**', '**/api', '**/api/**', '**/worker', '**/worker/**', '**/scripts/**'],
+              message: 'Workflows may not import db/, api/, worker/ or scripts/: only pure domain/ code.',
+            },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Workflows reach activities only through `import type` and proxyActivities.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.flatMap((name) => [name, `node:${name}`]).map((name) => ({
+            name,
+            message: 'domain/ is pure: no I/O.',
+          })),
+          patterns: [
+            {
+              group: ['**/db/**', '**/api/**', '**/worker/**', '**/activities/**', '**/workflows/**', 'pg', 'kysely', 'nodemailer', '@temporalio/*'],
+              message: 'domain/ is pure and imports nothing from the layers above it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
