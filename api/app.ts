@@ -1,0 +1,58 @@
+import swagger from '@fastify/swagger';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from '../db/connection.js';
+import { registerErrorHandler } from './errors.js';
+import { createIngestService } from './ingest.service.js';
+import { createOrchestrator } from './orchestrator.js';
+import { registerDevMailboxRoutes, type Mailbox } from './routes/dev-mailbox.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerHealthRoutes } from './routes/health.js';
+
+export type ApiInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface ApiDependencies {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** Local mode only: exposes the SMTP catcher at /dev/mailbox. */
+  mailbox?: Mailbox;
+  logLevel?: string;
+}
+
+// Segment's own limit for one call; a batch has its own, larger one.
+export const BODY_LIMIT_BYTES = 32 * 1024;
+
+export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'info', redact: ['req.headers.authorization'] },
+    bodyLimit: BODY_LIMIT_BYTES,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Relance API', version: '0.1.0', description: 'Events in; scores, journeys and e-mail out.' },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const ingest = createIngestService(deps.db, createOrchestrator(deps.temporal, deps.taskQueue));
+  registerHealthRoutes(app, deps);
+  registerEventRoutes(app, { ingest });
+  if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

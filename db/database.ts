@@ -1,0 +1,73 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Traits } from '../domain/traits.js';
+
+/** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
+export type Json<T> = ColumnType<T, string, string>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+
+export interface ContactTable {
+  id: Generated<string>;
+  email: string | null;
+  traits: Json<Traits>;
+  stage: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** Every identifier a contact is known by: anonymous device ids, the site's user id, the e-mail address. */
+export interface ContactIdentityTable {
+  kind: 'anonymous' | 'user' | 'email';
+  value: string;
+  contact_id: string;
+  created_at: CreatedAt;
+}
+
+export interface EventTable {
+  id: Generated<string>;
+  message_id: string;
+  contact_id: string;
+  type: string;
+  user_id: string | null;
+  anonymous_id: string | null;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  properties: Json<Record<string, unknown>>;
+  traits: Json<Record<string, unknown>>;
+  context: Json<Record<string, unknown>>;
+}
+
+export type EmailStatus = 'pending' | 'sent' | 'failed';
+
+/**
+ * The outbox of e-mails. The primary key is derived from the cause of the e-mail (journey run + node,
+ * newsletter + recipient), so a retried activity or a replayed workflow finds the row and never sends twice.
+ */
+export interface EmailMessageTable {
+  id: string;
+  contact_id: string;
+  template: string;
+  to_address: string;
+  subject: string | null;
+  status: Generated<EmailStatus>;
+  attempts: Generated<number>;
+  smtp_response: string | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface Database {
+  contacts: ContactTable;
+  contact_identities: ContactIdentityTable;
+  events: EventTable;
+  email_messages: EmailMessageTable;
+}
+
+export type Contact = Selectable<ContactTable>;
+export type NewContact = Insertable<ContactTable>;
+export type ContactUpdate = Updateable<ContactTable>;
+export type StoredEvent = Selectable<EventTable>;
+export type NewEvent = Insertable<EventTable>;
+export type EmailMessage = Selectable<EmailMessageTable>;

@@ -1,0 +1,8 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial.js';
+
+// Listed by hand rather than read from the folder, so the migrations travel with the code in any
+// bundle and their order is reviewed. Names sort in the order they run.
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { createMailTransport } from '../activities/mail-transport.js';
+import { buildApp } from '../api/app.js';
+import type { Mailbox } from '../api/routes/dev-mailbox.js';
+import { createDb } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { ConfigError, parseConfig, temporalConnectionOptions } from '../domain/config.js';
+import { TemplateRenderer } from '../templates/renderer.js';
+import { createRelanceWorker } from '../worker/worker.js';
+import { startEmbeddedPostgres } from './local/embedded-postgres.js';
+import { startSmtpCatcher } from './local/smtp-catcher.js';
+import { startTemporalDevServer } from './local/temporal-dev-server.js';
+import { ensureTemporalCli } from './temporal-tools.js';
+
+// `npm start`: the whole engine in one command. Every service left unset in the environment
+// (TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL) is started embedded, with its data in .data/;
+// a service that is set is used as it is and nothing replaces it.
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EMBEDDED_PORTS = { temporal: 7233, temporalUi: 8233, postgres: 54329, smtp: 2525 };
+const log = (line: string) => console.log(`relance: ${line}`);
+
+const cleanups: (() => Promise<unknown>)[] = [];
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    // Last started, first stopped: the API stops taking events before the worker and services go.
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => console.error(`relance: while stopping: ${String(error)}`));
+    }
+  }
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = parseConfig(process.env);
+  const dataDir = path.resolve(PROJECT_ROOT, config.RELANCE_DATA_DIR);
+
+  // We order the shutdown ourselves (API, then worker, then services), so the SDK must not act on signals.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  let forced = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping && !forced) {
+        forced = true;
+        log('stopping now');
+        process.exit(130);
+      }
+      log('stopping (Ctrl-C again to force)');
+      void stopAll(0);
+    });
+  }
+
+  const [temporalAddress, databaseUrl, smtp] = await Promise.all([
+    (async () => {
+      if (config.TEMPORAL_ADDRESS !== undefined) return config.TEMPORAL_ADDRESS;
+      const cliPath = await ensureTemporalCli({ projectRoot: PROJECT_ROOT, log });
+      const server = await startTemporalDevServer({
+        cliPath,
+        dataDir: path.join(dataDir, 'temporal'),
+        port: EMBEDDED_PORTS.temporal,
+        uiPort: EMBEDDED_PORTS.temporalUi,
+        namespace: config.TEMPORAL_NAMESPACE,
+        log,
+      });
+      cleanups.push(() => server.stop());
+      log(`Temporal dev server on ${server.address}, Web UI at ${server.uiUrl}`);
+      return server.address;
+    })(),
+    (async () => {
+      if (config.DATABASE_URL !== undefined) return config.DATABASE_URL;
+      const database = await startEmbeddedPostgres({ dataDir, port: EMBEDDED_PORTS.postgres, log });
+      cleanups.push(() => database.stop());
+      log(`PostgreSQL on 127.0.0.1:${EMBEDDED_PORTS.postgres}, data in ${path.relative(PROJECT_ROOT, dataDir)}/postgres`);
+      return database.url;
+    })(),
+    (async (): Promise<{ url: string; mailbox?: Mailbox }> => {
+      if (config.SMTP_URL !== undefined) return { url: config.SMTP_URL };
+      const catcher = await startSmtpCatcher({ port: EMBEDDED_PORTS.smtp });
+      cleanups.push(() => catcher.stop());
+      log(`SMTP catcher on ${catcher.url}: received mail at http://${config.HOST}:${config.PORT}/dev/mailbox`);
+      return { url: catcher.url, mailbox: { messages: () => catcher.messages() } };
+    })(),
+  ]);
+
+  const db = createDb(databaseUrl, { poolMax: config.DATABASE_POOL_MAX });
+  cleanups.push(() => db.destroy());
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
+
+  const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: config.SMTP_POOL_SIZE, ratePerSecond: config.SMTP_RATE_PER_SECOND });
+  cleanups.push(async () => mailer.close());
+
+  const connectionOptions = temporalConnectionOptions(config, temporalAddress);
+  const workerConnection = await NativeConnection.connect(connectionOptions);
+  cleanups.push(() => workerConnection.close());
+  const worker = await createRelanceWorker({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM }),
+  });
+  const running = worker.run();
+  running.catch((error: unknown) => {
+    console.error('relance: the worker stopped on an error', error);
+    void stopAll(1);
+  });
+  cleanups.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+
+  const clientConnection = await Connection.connect(connectionOptions);
+  cleanups.push(() => clientConnection.close());
+  const app = await buildApp({
+    db,
+    temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+    ...(smtp.mailbox === undefined ? {} : { mailbox: smtp.mailbox }),
+  });
+  cleanups.push(() => app.close());
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  log(`API on http://${config.HOST}:${config.PORT} (health: /health, OpenAPI: /openapi.json)`);
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops everything`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : `relance: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  void stopAll(1);
+});

@@ -1,0 +1,87 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { AddressInfo } from 'node:net';
+import { createActivities } from '../../activities/index.js';
+import { createMailTransport } from '../../activities/mail-transport.js';
+import { buildApp, type ApiInstance } from '../../api/app.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
+import { TemplateRenderer } from '../../templates/renderer.js';
+import { createRelanceWorker } from '../../worker/worker.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { bundleWorkflows, createDevServerEnvironment } from './temporal.js';
+
+export interface RunningEngine {
+  baseUrl: string;
+  app: ApiInstance;
+  database: TestDatabase;
+  smtp: SmtpCatcher;
+  temporal: TestWorkflowEnvironment;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole engine as `npm start` wires it, on real parts: Temporal's dev server, a PostgreSQL
+ * database of this test file's own, the SMTP catcher, the worker and the API listening on a real port.
+ */
+export async function startEngine(): Promise<RunningEngine> {
+  const [temporal, database, smtp, bundle] = await Promise.all([
+    createDevServerEnvironment(),
+    createTestDatabase(),
+    startSmtpCatcher(),
+    bundleWorkflows(),
+  ]);
+  const taskQueue = 'relance-e2e';
+  const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 100 });
+  const worker: Worker = await createRelanceWorker({
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>' }),
+  });
+  const running = worker.run();
+  const app = await buildApp({
+    db: database.db,
+    temporal: temporal.client,
+    taskQueue,
+    mailbox: { messages: () => smtp.messages() },
+    logLevel: 'silent',
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not JSON: the test sees the raw text.
+    }
+    return { status: response.status, body: parsed as any };
+  }
+
+  return {
+    baseUrl,
+    app,
+    database,
+    smtp,
+    temporal,
+    post: (path, body, headers) => request('POST', path, body, headers),
+    get: (path) => request('GET', path),
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      mailer.close();
+      await Promise.all([temporal.teardown(), database.drop(), smtp.stop()]);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, requireSetting } from '../../domain/config.js';
+
+describe('configuration', () => {
+  it('applies the embedded defaults when nothing is set', () => {
+    const config = parseConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.TEMPORAL_NAMESPACE).toBe('default');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseConfig({ DATABASE_URL: '', PORT: '8080' })).toMatchObject({ DATABASE_URL: undefined, PORT: 8080 });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['SMTP_URL', 'http://mail'],
+    ['TEMPORAL_ADDRESS', 'no-port'],
+    ['TEMPORAL_TLS', 'yes'],
+  ])('rejects %s=%s naming the variable', (variable, value) => {
+    const attempt = () => parseConfig({ [variable]: value });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      parseConfig({ PORT: '-1', SMTP_URL: 'nope' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).issues.map((issue) => issue.variable).sort()).toEqual(['PORT', 'SMTP_URL']);
+    }
+  });
+
+  it('names a setting a standalone process needs', () => {
+    expect(() => requireSetting(parseConfig({}), 'DATABASE_URL', 'standalone')).toThrow(/DATABASE_URL: required \(standalone\)/);
+    expect(requireSetting(parseConfig({ DATABASE_URL: 'postgres://u:p@h:5432/d' }), 'DATABASE_URL', '')).toBe('postgres://u:p@h:5432/d');
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { InboundEvent, emailOf, normalizeEvent } from '../../domain/events.js';
+
+describe('inbound events', () => {
+  it('accepts the Segment track call of the quick start', () => {
+    const parsed = InboundEvent.parse({
+      type: 'track',
+      event: 'form_submitted',
+      anonymousId: 'a-1',
+      messageId: 'm-1',
+      properties: { email: 'ada@example.com', firstName: 'Ada' },
+    });
+    expect(parsed).toMatchObject({ type: 'track', event: 'form_submitted', properties: { firstName: 'Ada' } });
+  });
+
+  it('requires an identity and names the field', () => {
+    const result = InboundEvent.safeParse({ type: 'track', event: 'x', messageId: 'm' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['userId']);
+  });
+
+  it('rejects a timestamp that is not a date, naming it', () => {
+    const result = InboundEvent.safeParse({ type: 'page', anonymousId: 'a', messageId: 'm', timestamp: 'yesterday' });
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['timestamp']);
+  });
+
+  it('corrects a device clock that is off using sentAt', () => {
+    // The device's clock runs 1 hour behind: it stamped the event 10 s before sending.
+    const event = InboundEvent.parse({
+      type: 'track',
+      event: 'page_viewed',
+      anonymousId: 'a',
+      messageId: 'm',
+      timestamp: '2026-01-01T09:00:00.000Z',
+      sentAt: '2026-01-01T09:00:10.000Z',
+    });
+    const normalized = normalizeEvent(event, new Date('2026-01-01T10:00:10.000Z'));
+    expect(normalized.occurredAt).toBe('2026-01-01T10:00:00.000Z');
+    expect(normalized.receivedAt).toBe('2026-01-01T10:00:10.000Z');
+  });
+
+  it('maps page and identify calls onto engine events', () => {
+    const received = new Date('2026-01-01T00:00:00Z');
+    const page = normalizeEvent(InboundEvent.parse({ type: 'page', name: 'Pricing', anonymousId: 'a', messageId: 'p' }), received);
+    expect(page).toMatchObject({ type: 'page_viewed', properties: { name: 'Pricing' }, occurredAt: received.toISOString() });
+    const identify = normalizeEvent(InboundEvent.parse({ type: 'identify', userId: 'u', messageId: 'i', traits: { email: 'A@B.co' } }), received);
+    expect(identify).toMatchObject({ type: 'identified', traits: { email: 'A@B.co' } });
+    expect(emailOf(identify)).toBe('a@b.co');
+  });
+
+  it('ignores an e-mail property that is not an address', () => {
+    expect(emailOf({ traits: {}, properties: { email: 'not an address' } })).toBeUndefined();
+    expect(emailOf({ traits: {}, properties: { email: 42 } })).toBeUndefined();
+  });
+});

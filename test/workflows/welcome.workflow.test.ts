@@ -1,0 +1,102 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
+import { resolveContact, updateContactTraits } from '../../db/contact.repository.js';
+import { listEmailsForContact } from '../../db/email.repository.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
+import { TemplateRenderer } from '../../templates/renderer.js';
+import { welcomeWorkflowId } from '../../workflows/ids.js';
+import type { welcomeWorkflow } from '../../workflows/welcome.workflow.js';
+import { createRelanceWorker } from '../../worker/worker.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
+
+describe('welcome workflow', () => {
+  let env: TestWorkflowEnvironment;
+  let database: TestDatabase;
+  let smtp: SmtpCatcher;
+  let mailer: MailTransport;
+  let bundle: WorkflowBundle;
+
+  beforeAll(async () => {
+    [env, database, smtp, bundle] = await Promise.all([
+      createTimeSkippingEnvironment(),
+      createTestDatabase(),
+      startSmtpCatcher(),
+      bundleWorkflows(),
+    ]);
+    mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 100 });
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await Promise.all([env?.teardown(), database?.drop(), smtp?.stop()]);
+  });
+
+  async function contactWith(traits: Record<string, unknown>, anonymousId: string): Promise<string> {
+    return database.db.transaction().execute(async (trx) => {
+      const id = await resolveContact(trx, [{ kind: 'anonymous', value: anonymousId }]);
+      await updateContactTraits(trx, id, traits, 'form', new Date().toISOString());
+      return id;
+    });
+  }
+
+  async function runWelcome(contactId: string) {
+    const worker = await createRelanceWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: 'welcome-test',
+      workflowBundle: bundle,
+      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>' }),
+    });
+    return worker.runUntil(
+      env.client.workflow.execute<typeof welcomeWorkflow>('welcomeWorkflow', {
+        taskQueue: 'welcome-test',
+        workflowId: welcomeWorkflowId(contactId),
+        args: [{ contactId }],
+      }),
+    );
+  }
+
+  it('sends the personalised welcome e-mail over SMTP and records it in the outbox', async () => {
+    const contactId = await contactWith({ email: 'grace@example.com', firstName: 'Grace' }, 'anon-grace');
+    const result = await runWelcome(contactId);
+
+    const [mail] = await smtp.waitFor((message) => message.to.includes('grace@example.com'));
+    expect(mail?.subject).toBe('Welcome, Grace!');
+    expect(mail?.text).toContain('Hello Grace,');
+    expect(mail?.html).toContain('Hello Grace,');
+    expect(mail?.from).toBe('hello@relance.test');
+    expect(mail?.messageId).toBe(`<${result.emailId}@relance.test>`);
+
+    const outbox = await listEmailsForContact(database.db, contactId);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ id: result.emailId, status: 'sent', subject: 'Welcome, Grace!', to_address: 'grace@example.com' });
+  });
+
+  it('sends nothing a second time when the same cause runs again', async () => {
+    const contactId = await contactWith({ email: 'linus@example.com', firstName: 'Linus' }, 'anon-linus');
+    const activities = createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>' });
+    const input = { cause: `welcome:contact:${contactId}/welcome`, contactId, template: 'welcome' };
+    const first = await activities.sendEmail(input);
+    const second = await activities.sendEmail(input);
+    expect(first.status).toBe('sent');
+    expect(second).toEqual({ status: 'already-sent', emailId: first.emailId });
+    await smtp.waitFor((message) => message.to.includes('linus@example.com'));
+    // Give a wrongly repeated send time to arrive before counting.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.messages().filter((message) => message.to.includes('linus@example.com'))).toHaveLength(1);
+  });
+
+  it('fails without retrying when the contact has no e-mail address', async () => {
+    const contactId = await contactWith({ firstName: 'Nobody' }, 'anon-nobody');
+    await expect(runWelcome(contactId)).rejects.toThrow(/Workflow execution failed/);
+    const handle = env.client.workflow.getHandle(welcomeWorkflowId(contactId));
+    const history = await handle.fetchHistory();
+    const failures = (history.events ?? []).filter((event) => event.activityTaskFailedEventAttributes);
+    // One attempt, not a retry loop.
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.activityTaskFailedEventAttributes?.failure?.message).toContain('has no e-mail address');
+  });
+});

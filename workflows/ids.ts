@@ -1,0 +1,6 @@
+// Workflow ids are business keys: starting a workflow that already runs (or ran) for the same key is
+// a no-op, not a second journey. Shared with the API, so this file imports nothing.
+
+export function welcomeWorkflowId(contactId: string): string {
+  return `welcome:contact:${contactId}`;
+}
