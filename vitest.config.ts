@@ -6,6 +6,8 @@ export default defineConfig({
     pool: 'forks',
     // Stray console output hides real failures; tests that expect logs capture them.
     silent: 'passed-only',
+    // Two cores: one Temporal server plus one worker per file is what the machine can hold.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -22,8 +24,6 @@ export default defineConfig({
           globalSetup: ['test/setup/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Two cores: one Temporal server plus one worker per file is what the machine can hold.
-          maxWorkers: 2,
         },
       },
     ],
