@@ -1,11 +1,13 @@
 import { createEmailActivities, type EmailDependencies } from './email.activities.js';
+import { createScoringActivities, type ScoringDependencies } from './scoring.activities.js';
 
-export type ActivityDependencies = EmailDependencies;
+export type ActivityDependencies = EmailDependencies & ScoringDependencies;
 
 /** Every activity the worker registers, built over injected dependencies so tests pass real ones of their own. */
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createEmailActivities(deps),
+    ...createScoringActivities(deps),
   };
 }
 

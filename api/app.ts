@@ -3,11 +3,15 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/connection.js';
+import { createAuthenticator } from './auth.js';
 import { registerErrorHandler } from './errors.js';
 import { createIngestService } from './ingest.service.js';
-import { createOrchestrator } from './orchestrator.js';
+import { createOutboxDispatcher, createTemporalOrchestrator } from './orchestrator.js';
+import { ScoringModelStore } from '../db/scoring.repository.js';
 import { registerDevMailboxRoutes, type Mailbox } from './routes/dev-mailbox.js';
+import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
 
 export type ApiInstance = FastifyInstance<
@@ -43,13 +47,29 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Relance API', version: '0.1.0', description: 'Events in; scores, journeys and e-mail out.' },
+      components: {
+        securitySchemes: {
+          writeKey: { type: 'http', scheme: 'basic', description: 'A write key as the user name, empty password (Segment style)' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A write, admin or sales key' },
+        },
+      },
+      security: [{ writeKey: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
   });
 
-  const ingest = createIngestService(deps.db, createOrchestrator(deps.temporal, deps.taskQueue));
+  const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue), (error) =>
+    app.log.warn({ err: error }, 'orchestration dispatch failed; the outbox sweeper retries'),
+  );
+  dispatcher.startSweeper();
+  app.addHook('onClose', () => dispatcher.stop());
+  const models = new ScoringModelStore(deps.db);
+  const ingest = createIngestService(deps.db, models, dispatcher);
+  const auth = createAuthenticator(deps.db);
   registerHealthRoutes(app, deps);
-  registerEventRoutes(app, { ingest });
+  registerEventRoutes(app, { ingest, auth });
+  registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
+  registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,27 +1,64 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Db } from '../db/connection.js';
+import { dispatchPending, type OrchestrationIntent } from '../db/outbox.repository.js';
 import { welcomeWorkflowId } from '../workflows/ids.js';
 import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
 
-/** Hands to Temporal only what needs orchestration; everything else stays a row in PostgreSQL. */
-export interface Orchestrator {
-  welcomeContact(contactId: string): Promise<void>;
+/** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
+export type Orchestrator = (intent: OrchestrationIntent) => Promise<void>;
+
+export function createTemporalOrchestrator(client: Client, taskQueue: string): Orchestrator {
+  return async (intent) => {
+    switch (intent.kind) {
+      case 'welcome':
+        try {
+          await client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', {
+            taskQueue,
+            workflowId: welcomeWorkflowId(intent.contactId),
+            args: [{ contactId: intent.contactId }],
+            // A contact is welcomed once in its life: a replayed sign-up starts nothing.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
+        return;
+      case 'stage_changed':
+        // Recorded as a `stage_changed` event; journeys that start on a stage subscribe here.
+        return;
+    }
+  };
 }
 
-export function createOrchestrator(client: Client, taskQueue: string): Orchestrator {
+/**
+ * Sends outbox intents to Temporal right after the commit that wrote them, and sweeps every second
+ * for any that failed (Temporal unreachable, process killed between commit and dispatch).
+ */
+export function createOutboxDispatcher(db: Db, orchestrate: Orchestrator, log: (error: unknown) => void) {
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+
   return {
-    async welcomeContact(contactId) {
-      try {
-        await client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', {
-          taskQueue,
-          workflowId: welcomeWorkflowId(contactId),
-          args: [{ contactId }],
-          // A contact is welcomed once in its life: a retried or replayed sign-up starts nothing.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          workflowIdConflictPolicy: 'USE_EXISTING',
+    async dispatchNow(ids: readonly number[]): Promise<void> {
+      if (ids.length === 0) return;
+      await dispatchPending(db, orchestrate, { ids }).catch(log);
+    },
+    startSweeper(intervalMs = 1_000): void {
+      const sweep = () => {
+        sweeping = dispatchPending(db, orchestrate).catch(log).finally(() => {
+          timer = setTimeout(sweep, intervalMs);
+          timer.unref();
         });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
+      };
+      timer = setTimeout(sweep, intervalMs);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      clearTimeout(timer);
+      timer = undefined;
+      await sweeping;
     },
   };
 }
+export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;

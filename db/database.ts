@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Traits } from '../domain/traits.js';
+import type { ApiKeyTable } from './api-key.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
 export type Json<T> = ColumnType<T, string, string>;
@@ -14,6 +15,78 @@ export interface ContactTable {
   stage: Generated<string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  merged_into: string | null;
+  last_activity_at: Timestamp | null;
+  engagement_score: Generated<number>;
+  engagement_scored_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  fit_points: Generated<number>;
+  fit_grade: Generated<string>;
+}
+
+export interface ContactMergeTable {
+  from_contact_id: string;
+  into_contact_id: string;
+  reason: string;
+  merged_at: CreatedAt;
+}
+
+export interface ScoringModelTable {
+  id: string;
+  version: number;
+  document: Json<unknown>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  activated_at: Timestamp | null;
+}
+
+export interface ContactScoreTable {
+  contact_id: string;
+  model_id: string;
+  model_version: number;
+  state: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface ScoreLedgerTable {
+  id: Generated<number>;
+  contact_id: string;
+  event_id: number;
+  rule_id: string;
+  points: number;
+  occurred_at: Timestamp;
+  reason: string;
+  model_version: number;
+}
+
+export interface StageTransitionTable {
+  id: Generated<number>;
+  contact_id: string;
+  from_stage: string;
+  to_stage: string;
+  reason: string;
+  actor: string;
+  occurred_at: Timestamp;
+}
+
+export interface TraitChangeTable {
+  id: Generated<number>;
+  contact_id: string;
+  trait: string;
+  before: Json<unknown> | null;
+  after: Json<unknown>;
+  outcome: 'applied' | 'refused';
+  actor: string;
+  changed_at: CreatedAt;
+}
+
+export interface OrchestrationOutboxTable {
+  id: Generated<number>;
+  kind: string;
+  payload: Json<unknown>;
+  created_at: CreatedAt;
+  attempts: Generated<number>;
+  last_error: string | null;
+  dispatched_at: Timestamp | null;
 }
 
 /** Every identifier a contact is known by: anonymous device ids, the site's user id, the e-mail address. */
@@ -63,6 +136,14 @@ export interface Database {
   contact_identities: ContactIdentityTable;
   events: EventTable;
   email_messages: EmailMessageTable;
+  contact_merges: ContactMergeTable;
+  scoring_models: ScoringModelTable;
+  contact_scores: ContactScoreTable;
+  score_ledger: ScoreLedgerTable;
+  stage_transitions: StageTransitionTable;
+  trait_changes: TraitChangeTable;
+  orchestration_outbox: OrchestrationOutboxTable;
+  api_keys: ApiKeyTable;
 }
 
 export type Contact = Selectable<ContactTable>;

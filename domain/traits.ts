@@ -87,3 +87,24 @@ export function personTraitsFrom(properties: Record<string, unknown>): Record<st
   }
   return picked;
 }
+
+/**
+ * Traits of two profiles of one person, combined: a sales rep's value wins over an automatic one,
+ * otherwise the newer value wins. Symmetric, so merging in either order gives the same traits.
+ */
+export function combineTraits(a: Traits, b: Traits): Traits {
+  const combined: Traits = { ...a };
+  for (const [trait, value] of Object.entries(b)) {
+    const current = combined[trait];
+    if (current === undefined || prefers(value, current)) combined[trait] = value;
+  }
+  return combined;
+}
+
+function prefers(candidate: TraitValue, current: TraitValue): boolean {
+  const candidateIsSales = candidate.source === 'sales';
+  if (candidateIsSales !== (current.source === 'sales')) return candidateIsSales;
+  if (candidate.updatedAt !== current.updatedAt) return candidate.updatedAt > current.updatedAt;
+  // Same time, same authority: any fixed order keeps the merge symmetric.
+  return JSON.stringify(candidate.value) > JSON.stringify(current.value);
+}

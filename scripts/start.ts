@@ -9,9 +9,11 @@ import type { Mailbox } from '../api/routes/dev-mailbox.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ConfigError, parseConfig, temporalConnectionOptions } from '../domain/config.js';
+import { ScoringModelStore } from '../db/scoring.repository.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
+import { ensureLocalKeys } from './local/local-keys.js';
 import { startSmtpCatcher } from './local/smtp-catcher.js';
 import { startTemporalDevServer } from './local/temporal-dev-server.js';
 import { ensureTemporalCli } from './temporal-tools.js';
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
   cleanups.push(() => db.destroy());
   const applied = await migrateToLatest(db);
   if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
+  // Local keys live in .data/ so the README's examples work on every start; production uses `npm run keys`.
+  const keys = await ensureLocalKeys(db, dataDir);
 
   const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: config.SMTP_POOL_SIZE, ratePerSecond: config.SMTP_RATE_PER_SECOND });
   cleanups.push(async () => mailer.close());
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM }),
+    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
   });
   const running = worker.run();
   running.catch((error: unknown) => {
@@ -130,6 +134,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
 
   log(`API on http://${config.HOST}:${config.PORT} (health: /health, OpenAPI: /openapi.json)`);
+  log(`write key (send events): ${keys.writeKey}`);
+  log(`admin key (read contacts, scoring model): ${keys.adminKey}  (both kept in ${path.relative(PROJECT_ROOT, dataDir)}/local-keys.json)`);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops everything`);
 }
 

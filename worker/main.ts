@@ -3,6 +3,7 @@ import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mail-transport.js';
 import { createDb } from '../db/connection.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
+import { ScoringModelStore } from '../db/scoring.repository.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { createRelanceWorker } from './worker.js';
 
@@ -24,7 +25,7 @@ try {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM }),
+    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
   });
   console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker shutdown; run() resolves after it.

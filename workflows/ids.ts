@@ -4,3 +4,7 @@
 export function welcomeWorkflowId(contactId: string): string {
   return `welcome:contact:${contactId}`;
 }
+
+export function rescoreWorkflowId(modelId: string, version: number): string {
+  return `rescore:model:${modelId}:v${version}`;
+}

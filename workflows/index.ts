@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker serves is exported here.
+export { rescoreWorkflow } from './rescore.workflow.js';
 export { welcomeWorkflow } from './welcome.workflow.js';

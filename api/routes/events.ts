@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { IdentifyEvent, PageEvent, TrackEvent, type InboundEvent } from '../../domain/events.js';
+import { InboundEvent, IdentifyEvent, PageEvent, TrackEvent } from '../../domain/events.js';
 import type { ApiInstance } from '../app.js';
-import { ErrorResponse, HttpError } from '../errors.js';
+import type { Authenticator } from '../auth.js';
+import { ErrorResponse, HttpError, issuePath } from '../errors.js';
 import type { IngestService } from '../ingest.service.js';
 
 export const IngestResponse = z.object({
@@ -10,14 +11,39 @@ export const IngestResponse = z.object({
   stored: z.boolean().describe('false when this messageId had been stored before: the retry is acknowledged once'),
 });
 
-// Segment sends the identity check as part of the payload; the route schemas carry the same rule.
+export const MAX_BATCH_EVENTS = 500;
+export const MAX_BATCH_BYTES = 500 * 1024;
+
+const BatchRequest = z.object({
+  batch: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS),
+  sentAt: z.string().optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+});
+
+const Issue = z.object({ path: z.string(), message: z.string() });
+export const BatchResponse = z.object({
+  stored: z.number().int().describe('events stored by this call'),
+  duplicates: z.number().int().describe('events whose messageId was already stored: acknowledged, not stored again'),
+  rejected: z.array(z.object({ index: z.number().int(), messageId: z.string().optional(), issues: z.array(Issue) })),
+  results: z.array(IngestResponse),
+});
+
+// Segment sends the identity rule as part of its spec; the route schemas carry the same rule.
 const withIdentity = <T extends z.ZodObject>(schema: T) =>
   schema.refine(
     (event: { userId?: string; anonymousId?: string }) => event.userId !== undefined || event.anonymousId !== undefined,
     { message: 'userId or anonymousId is required', path: ['userId'] },
   );
 
-export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService }): void {
+function unavailable(error: unknown, log: (obj: object, msg: string) => void): never {
+  log({ err: error }, 'ingestion failed');
+  // Nothing was acknowledged: the client keeps the events and retries with the same messageIds.
+  throw new HttpError(503, 'unavailable', 'The events could not be stored right now; retry with the same messageIds');
+}
+
+export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator }): void {
+  // Write keys send events; admin keys may too (imports, back-fills).
+  const writer = deps.auth.preHandler('write', 'admin');
   const routes = [
     ['/v1/track', TrackEvent, 'Record an action a contact took'],
     ['/v1/identify', IdentifyEvent, 'Tie a visitor to who they are, with their traits'],
@@ -27,23 +53,64 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     app.post(
       url,
       {
+        preHandler: writer,
         schema: {
           summary,
           tags: ['ingestion'],
           body: withIdentity(schema),
-          response: { 200: IngestResponse, 400: ErrorResponse, 503: ErrorResponse },
+          response: { 200: IngestResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
         },
       },
-      async (request, reply) => {
-        try {
-          const result = await deps.ingest.ingest(request.body as InboundEvent, new Date());
-          return await reply.status(200).send(result);
-        } catch (error) {
-          request.log.error({ err: error }, 'ingestion failed');
-          // Nothing was acknowledged: the client keeps the event and retries with the same messageId.
-          throw new HttpError(503, 'unavailable', 'The event could not be stored right now; retry with the same messageId');
-        }
+      async (request) => {
+        const [result] = await deps.ingest
+          .ingest([request.body as InboundEvent], new Date())
+          .catch((error: unknown) => unavailable(error, request.log.error.bind(request.log)));
+        return result!;
       },
     );
   }
+
+  app.post(
+    '/v1/batch',
+    {
+      bodyLimit: MAX_BATCH_BYTES,
+      preHandler: writer,
+      schema: {
+        summary: `Up to ${MAX_BATCH_EVENTS} events (${MAX_BATCH_BYTES / 1024} KB): valid ones are stored, each invalid one is reported by index`,
+        tags: ['ingestion'],
+        body: BatchRequest,
+        response: { 200: BatchResponse, 400: BatchResponse.or(ErrorResponse), 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { batch, sentAt, context } = request.body;
+      const valid: InboundEvent[] = [];
+      const rejected: z.infer<typeof BatchResponse>['rejected'] = [];
+      batch.forEach((item, index) => {
+        // The batch's own sentAt and context apply to events that carry none (Segment's batch format).
+        const withDefaults =
+          item !== null && typeof item === 'object' && !Array.isArray(item)
+            ? { ...(sentAt === undefined ? {} : { sentAt }), ...(context === undefined ? {} : { context }), ...item }
+            : item;
+        const parsed = InboundEvent.safeParse(withDefaults);
+        if (parsed.success) {
+          valid.push(parsed.data);
+        } else {
+          const messageId = (item as { messageId?: unknown } | null)?.messageId;
+          rejected.push({
+            index,
+            ...(typeof messageId === 'string' ? { messageId } : {}),
+            issues: parsed.error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message })),
+          });
+        }
+      });
+      const results = await deps.ingest
+        .ingest(valid, new Date())
+        .catch((error: unknown) => unavailable(error, request.log.error.bind(request.log)));
+      const stored = results.filter((result) => result.stored).length;
+      return reply
+        .status(valid.length === 0 ? 400 : 200)
+        .send({ stored, duplicates: results.length - stored, rejected, results });
+    },
+  );
 }

@@ -20,7 +20,7 @@ describe('event to e-mail, end to end over HTTP', () => {
   };
 
   it('reports the database and Temporal as healthy', async () => {
-    const health = await engine.get('/health');
+    const health = await engine.get('/health', {});
     expect(health).toEqual({ status: 200, body: { status: 'ok', database: { status: 'ok' }, temporal: { status: 'ok' } } });
   });
 
@@ -37,7 +37,7 @@ describe('event to e-mail, end to end over HTTP', () => {
 
     // The workflow is done, so any duplicate send would already have arrived.
     await engine.temporal.client.workflow.getHandle(welcomeWorkflowId(first.body.contactId)).result();
-    const mailbox = await engine.get('/dev/mailbox');
+    const mailbox = await engine.get('/dev/mailbox', {});
     expect(mailbox.body.messages.filter((message: { to: string[] }) => message.to.includes('ada@example.com'))).toHaveLength(1);
 
     const events = await engine.database.db.selectFrom('events').select(['message_id', 'type', 'contact_id']).where('message_id', '=', 'm-1').execute();
@@ -59,13 +59,29 @@ describe('event to e-mail, end to end over HTTP', () => {
   it('answers malformed JSON and a wrong content type with a clear 4xx', async () => {
     const malformed = await engine.post('/v1/track', '{"type":');
     expect(malformed.status).toBe(400);
-    const wrongType = await engine.post('/v1/track', 'type=track', { 'content-type': 'application/x-www-form-urlencoded' });
+    const wrongType = await engine.post('/v1/track', 'type=track', {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Bearer ${engine.keys.write}`,
+    });
     expect(wrongType.status).toBe(415);
     expect(wrongType.body.error).toBeTypeOf('string');
   });
 
+  it('refuses events without a valid write key, naming the reason and storing nothing', async () => {
+    const event = { ...signUp, messageId: 'm-no-key' };
+    const missing = await engine.post('/v1/track', event, {});
+    expect(missing.status).toBe(401);
+    const wrong = await engine.post('/v1/track', event, { authorization: 'Bearer rlw_00000000000000000000000000000000' });
+    expect(wrong.status).toBe(401);
+    // Segment's style: the write key as the Basic user name with an empty password.
+    const basic = await engine.post('/v1/track', event, { authorization: `Basic ${Buffer.from(`${engine.keys.write}:`).toString('base64')}` });
+    expect(basic.status).toBe(200);
+    const stored = await engine.database.db.selectFrom('events').select('message_id').where('message_id', '=', 'm-no-key').execute();
+    expect(stored).toHaveLength(1);
+  });
+
   it('publishes an OpenAPI document generated from the schemas', async () => {
-    const { status, body } = await engine.get('/openapi.json');
+    const { status, body } = await engine.get('/openapi.json', {});
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     const track = body.paths['/v1/track'].post;

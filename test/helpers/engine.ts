@@ -3,8 +3,10 @@ import type { Worker } from '@temporalio/worker';
 import type { AddressInfo } from 'node:net';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport } from '../../activities/mail-transport.js';
+import { createApiKey } from '../../db/api-key.repository.js';
 import { buildApp, type ApiInstance } from '../../api/app.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
+import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { TemplateRenderer } from '../../templates/renderer.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -16,8 +18,13 @@ export interface RunningEngine {
   database: TestDatabase;
   smtp: SmtpCatcher;
   temporal: TestWorkflowEnvironment;
+  keys: { write: string; admin: string; sales: string };
+  /** POST with the write key unless other headers say otherwise. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
-  get(path: string): Promise<{ status: number; body: any }>;
+  /** GET with the admin key unless other headers say otherwise. */
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  patch(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  put(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +46,7 @@ export async function startEngine(): Promise<RunningEngine> {
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>' }),
+    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db) }),
   });
   const running = worker.run();
   const app = await buildApp({
@@ -50,6 +57,13 @@ export async function startEngine(): Promise<RunningEngine> {
     logLevel: 'silent',
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const [write, admin, sales] = await Promise.all([
+    createApiKey(database.db, { name: 'e2e website', role: 'write' }),
+    createApiKey(database.db, { name: 'e2e admin', role: 'admin' }),
+    createApiKey(database.db, { name: 'e2e rep', role: 'sales', owner: 'rep@example.com' }),
+  ]);
+  const keys = { write: write.key, admin: admin.key, sales: sales.key };
+  const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -74,8 +88,11 @@ export async function startEngine(): Promise<RunningEngine> {
     database,
     smtp,
     temporal,
-    post: (path, body, headers) => request('POST', path, body, headers),
-    get: (path) => request('GET', path),
+    keys,
+    post: (path, body, headers = bearer(keys.write)) => request('POST', path, body, headers),
+    get: (path, headers = bearer(keys.admin)) => request('GET', path, undefined, headers),
+    patch: (path, body, headers = bearer(keys.admin)) => request('PATCH', path, body, headers),
+    put: (path, body, headers = bearer(keys.admin)) => request('PUT', path, body, headers),
     async stop() {
       await app.close();
       worker.shutdown();

@@ -3,7 +3,9 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
-import { resolveContact, updateContactTraits } from '../../db/contact.repository.js';
+import { storeEvents } from '../../db/ingestion.js';
+import { ScoringModelStore } from '../../db/scoring.repository.js';
+import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { listEmailsForContact } from '../../db/email.repository.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
 import { TemplateRenderer } from '../../templates/renderer.js';
@@ -35,11 +37,11 @@ describe('welcome workflow', () => {
   });
 
   async function contactWith(traits: Record<string, unknown>, anonymousId: string): Promise<string> {
-    return database.db.transaction().execute(async (trx) => {
-      const id = await resolveContact(trx, [{ kind: 'anonymous', value: anonymousId }]);
-      await updateContactTraits(trx, id, traits, 'form', new Date().toISOString());
-      return id;
-    });
+    const identify = InboundEvent.parse({ type: 'identify', anonymousId, messageId: `identify-${anonymousId}`, traits });
+    const now = new Date();
+    const model = await new ScoringModelStore(database.db).active();
+    const { outcomes } = await storeEvents(database.db, [normalizeEvent(identify, now)], model, now);
+    return outcomes[0]!.contactId;
   }
 
   async function runWelcome(contactId: string) {
@@ -48,7 +50,7 @@ describe('welcome workflow', () => {
       namespace: env.namespace ?? 'default',
       taskQueue: 'welcome-test',
       workflowBundle: bundle,
-      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>' }),
+      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db) }),
     });
     return worker.runUntil(
       env.client.workflow.execute<typeof welcomeWorkflow>('welcomeWorkflow', {
@@ -77,7 +79,7 @@ describe('welcome workflow', () => {
 
   it('sends nothing a second time when the same cause runs again', async () => {
     const contactId = await contactWith({ email: 'linus@example.com', firstName: 'Linus' }, 'anon-linus');
-    const activities = createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>' });
+    const activities = createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db) });
     const input = { cause: `welcome:contact:${contactId}/welcome`, contactId, template: 'welcome' };
     const first = await activities.sendEmail(input);
     const second = await activities.sendEmail(input);

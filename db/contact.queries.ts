@@ -1,0 +1,160 @@
+import { sql } from 'kysely';
+import { engagementScoreAt, fitScore, type CompiledScoringModel } from '../domain/scoring/index.js';
+import { mergeTraits, type Traits } from '../domain/traits.js';
+import type { Db } from './connection.js';
+import { recordStageChanges, refreshContacts } from './contact-scoring.js';
+import { canonicalContactIds } from './ingestion.js';
+import { enqueueIntents } from './outbox.repository.js';
+
+/** "Why this score": every ledger line of the window with its decayed value, and the fit lines. */
+export async function scoreBreakdown(db: Db, contactId: string, model: CompiledScoringModel, at: Date) {
+  const contact = await db.selectFrom('contacts').select(['traits', 'stage']).where('id', '=', contactId).executeTakeFirst();
+  if (contact === undefined) return undefined;
+  const ledger = await db
+    .selectFrom('score_ledger')
+    .innerJoin('events', 'events.id', 'score_ledger.event_id')
+    .select(['score_ledger.event_id', 'score_ledger.rule_id', 'score_ledger.points', 'score_ledger.occurred_at', 'score_ledger.reason', 'events.type'])
+    .where('score_ledger.contact_id', '=', contactId)
+    .where('score_ledger.occurred_at', '>=', new Date(at.getTime() - model.windowMs))
+    .orderBy('score_ledger.occurred_at')
+    .orderBy('score_ledger.id')
+    .execute();
+  const typeOf = new Map(ledger.map((line) => [String(line.event_id), line.type]));
+  const engagement = engagementScoreAt(
+    ledger.map((line) => ({ eventId: String(line.event_id), ruleId: line.rule_id, points: line.points, occurredAt: line.occurred_at.toISOString(), reason: line.reason })),
+    at.getTime(),
+    model,
+  );
+  const fit = fitScore(contact.traits, model);
+  return {
+    contactId,
+    at: at.toISOString(),
+    model: { id: model.id, version: model.version, halfLifeDays: model.model.halfLifeDays, windowDays: model.model.windowDays },
+    stage: contact.stage,
+    engagement: {
+      total: engagement.total,
+      lines: engagement.lines.map((line) => ({
+        eventId: line.eventId,
+        eventType: typeOf.get(line.eventId) ?? 'unknown',
+        ruleId: line.ruleId,
+        points: line.points,
+        decayedPoints: Math.round(line.decayedPoints * 100) / 100,
+        occurredAt: line.occurredAt,
+        reason: line.reason,
+      })),
+    },
+    fit: {
+      points: fit.points,
+      grade: fit.grade,
+      lines: fit.lines.map(({ ruleId, trait, points, source }) => ({ ruleId, trait, points, source })),
+      ignored: fit.ignored.map(({ ruleId, trait, source, reason }) => ({ ruleId, trait, source, reason })),
+    },
+  };
+}
+
+export async function contactProfile(db: Db, requestedId: string) {
+  const contactId = (await canonicalContactIds(db, [requestedId])).get(requestedId);
+  if (contactId === undefined) return undefined;
+  const [contact, identities, stages, events, merged] = await Promise.all([
+    db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow(),
+    db.selectFrom('contact_identities').select(['kind', 'value']).where('contact_id', '=', contactId).orderBy('kind').orderBy('value').execute(),
+    db.selectFrom('stage_transitions').select(['from_stage', 'to_stage', 'reason', 'actor', 'occurred_at']).where('contact_id', '=', contactId).orderBy('occurred_at').orderBy('id').execute(),
+    db.selectFrom('events').select(['message_id', 'type', 'occurred_at', 'properties']).where('contact_id', '=', contactId).orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(50).execute(),
+    db.selectFrom('contact_merges').select(['from_contact_id']).where('into_contact_id', '=', contactId).execute(),
+  ]);
+  return { contact, identities, stages, events, mergedFrom: merged.map((row) => row.from_contact_id) };
+}
+
+export interface ContactSearch {
+  stage?: string | undefined;
+  minScore?: number | undefined;
+  maxScore?: number | undefined;
+  trait?: { name: string; value: string } | undefined;
+  activeSince?: Date | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+/**
+ * Contacts by stage, decayed engagement range, trait and last activity, in id order with a cursor.
+ * Engagement decays exponentially, so the value stored at `engagement_scored_at` decays to `at` with
+ * one multiplication: the search needs no ledger scan.
+ */
+export async function searchContacts(db: Db, search: ContactSearch, model: CompiledScoringModel, at: Date) {
+  const decayed = sql<number>`round((engagement_score * power(0.5, extract(epoch from (${at}::timestamptz - engagement_scored_at)) * 1000 / ${model.halfLifeMs}))::numeric, 2)::float8`;
+  let query = db
+    .selectFrom('contacts')
+    .select(['id', 'email', 'stage', 'fit_grade', 'last_activity_at', decayed.as('engagement')])
+    .where('merged_into', 'is', null)
+    .orderBy('id')
+    .limit(search.limit + 1);
+  if (search.stage !== undefined) query = query.where('stage', '=', search.stage);
+  if (search.minScore !== undefined) query = query.where(decayed, '>=', search.minScore);
+  if (search.maxScore !== undefined) query = query.where(decayed, '<=', search.maxScore);
+  if (search.trait !== undefined) query = query.where(sql<string>`traits -> ${search.trait.name} ->> 'value'`, '=', search.trait.value);
+  if (search.activeSince !== undefined) query = query.where('last_activity_at', '>=', search.activeSince);
+  if (search.after !== undefined) query = query.where('id', '>', search.after);
+  const rows = await query.execute();
+  const page = rows.slice(0, search.limit);
+  return { contacts: page, nextCursor: rows.length > search.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** Contacts per stage now, entries into each stage over the period, and conversion between consecutive stages. */
+export async function funnel(db: Db, from: Date, to: Date, stages: readonly string[]) {
+  const [current, entered] = await Promise.all([
+    db.selectFrom('contacts').select(['stage', sql<number>`count(*)::int`.as('count')]).where('merged_into', 'is', null).groupBy('stage').execute(),
+    db
+      .selectFrom('stage_transitions')
+      .select(['to_stage', sql<number>`count(distinct contact_id)::int`.as('count')])
+      .where('occurred_at', '>=', from)
+      .where('occurred_at', '<', to)
+      .groupBy('to_stage')
+      .execute(),
+  ]);
+  const now = new Map(current.map((row) => [row.stage, row.count]));
+  const into = new Map(entered.map((row) => [row.to_stage, row.count]));
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    stages: stages.map((stage) => ({ stage, current: now.get(stage) ?? 0, entered: into.get(stage) ?? 0 })),
+    conversions: stages.slice(1).map((stage, index) => {
+      const previous = stages[index]!;
+      const base = into.get(previous) ?? 0;
+      return { from: previous, to: stage, rate: base === 0 ? null : Math.round(((into.get(stage) ?? 0) / base) * 1000) / 1000 };
+    }),
+  };
+}
+
+/** A rep's (or admin's) edit of traits: source `sales`, so no automatic update overwrites it; audited. */
+export async function setTraitsBySales(
+  db: Db,
+  requestedId: string,
+  values: Record<string, unknown>,
+  actor: string,
+  at: Date,
+  model: CompiledScoringModel,
+) {
+  const contactId = (await canonicalContactIds(db, [requestedId])).get(requestedId);
+  if (contactId === undefined) return undefined;
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('contacts').select(['traits']).where('id', '=', contactId).forUpdate().executeTakeFirstOrThrow();
+    const merged = mergeTraits(row.traits, values, 'sales', at.toISOString());
+    const traits: Traits = merged.traits;
+    const email = traits['email']?.value;
+    await trx.updateTable('contacts').set({ traits: JSON.stringify(traits), email: typeof email === 'string' ? email : null, updated_at: at }).where('id', '=', contactId).execute();
+    if (merged.changed.length > 0) {
+      await trx
+        .insertInto('trait_changes')
+        .values(merged.changed.map((change) => ({ contact_id: contactId, trait: change.trait, before: change.before === undefined ? null : JSON.stringify(change.before), after: JSON.stringify(change.after), outcome: 'applied' as const, actor })))
+        .execute();
+    }
+    // A verified job title or company size changes fit, and fit can qualify a lead.
+    const changes = await refreshContacts(trx, [contactId], model, at);
+    const outboxIds = await enqueueIntents(trx, await recordStageChanges(trx, changes, at));
+    return { contactId, traits, outboxIds };
+  });
+}
+
+export async function traitHistory(db: Db, contactId: string) {
+  return db.selectFrom('trait_changes').select(['trait', 'before', 'after', 'outcome', 'actor', 'changed_at']).where('contact_id', '=', contactId).orderBy('id').execute();
+}

@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import { SIGN_UP_EVENTS, emailOf, type NormalizedEvent } from '../domain/events.js';
+import { LifecycleStage, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
+import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
+import type { Db } from './connection.js';
+import { recordStageChanges, refreshContacts, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
+import type { ContactIdentityTable, Database } from './database.js';
+import { enqueueIntents, type OrchestrationIntent } from './outbox.repository.js';
+
+type Trx = Transaction<Database>;
+type IdentityKind = ContactIdentityTable['kind'];
+
+export interface StoredOutcome {
+  messageId: string;
+  contactId: string;
+  /** False for a messageId stored before (a retry): acknowledged, stored once. */
+  stored: boolean;
+}
+
+// When one event names identifiers of two profiles, the strongest identifier says who the person is.
+const STRENGTH: Record<IdentityKind, number> = { user: 3, email: 2, anonymous: 1 };
+
+function identitiesOf(event: NormalizedEvent): { kind: IdentityKind; value: string }[] {
+  const identities: { kind: IdentityKind; value: string }[] = [];
+  if (event.userId !== null) identities.push({ kind: 'user', value: event.userId });
+  const email = emailOf(event);
+  if (email !== undefined) identities.push({ kind: 'email', value: email });
+  if (event.anonymousId !== null) identities.push({ kind: 'anonymous', value: event.anonymousId });
+  return identities;
+}
+
+const keyOf = (identity: { kind: IdentityKind; value: string }) => `${identity.kind}:${identity.value}`;
+
+function declaredTraitsOf(event: NormalizedEvent): Record<string, unknown> {
+  if (event.type === 'identified') {
+    const email = emailOf(event);
+    return email === undefined ? event.traits : { ...event.traits, email };
+  }
+  if (SIGN_UP_EVENTS.has(event.type)) {
+    const traits = personTraitsFrom(event.properties);
+    const email = emailOf(event);
+    return email === undefined ? traits : { ...traits, email };
+  }
+  return {};
+}
+
+/** The contact a (possibly merged) id stands for today. */
+export async function canonicalContactIds(db: Db | Trx, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('contacts').select(['id', 'merged_into']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((row) => [row.id, row.merged_into ?? row.id]));
+}
+
+/**
+ * Folds profile `from` into `into`: identifiers, events, stage history, trait audit and e-mails move;
+ * traits combine (a sales value wins, else the newer); the stage is the further along of the two; the
+ * score is recomputed from the union of the events. `from` stays as a pointer, so workflows started
+ * for it keep working on the merged contact.
+ */
+async function mergeContact(trx: Trx, from: string, into: string, reason: string, now: Date): Promise<void> {
+  const rows = await trx.selectFrom('contacts').select(['id', 'traits', 'stage', 'last_activity_at']).where('id', 'in', [from, into]).execute();
+  const source = rows.find((row) => row.id === from);
+  const target = rows.find((row) => row.id === into);
+  if (source === undefined || target === undefined) throw new Error(`merge ${from} → ${into}: contact missing`);
+  for (const table of ['contact_identities', 'events', 'stage_transitions', 'trait_changes', 'email_messages'] as const) {
+    await trx.updateTable(table).set({ contact_id: into }).where('contact_id', '=', from).execute();
+  }
+  await trx.deleteFrom('score_ledger').where('contact_id', '=', from).execute();
+  await trx.deleteFrom('contact_scores').where('contact_id', '=', from).execute();
+
+  const traits: Traits = combineTraits(target.traits, source.traits);
+  const order = LifecycleStage.options;
+  const sourceStage = LifecycleStage.catch('visitor').parse(source.stage);
+  const targetStage = LifecycleStage.catch('visitor').parse(target.stage);
+  const stage = order.indexOf(sourceStage) > order.indexOf(targetStage) ? sourceStage : targetStage;
+  if (stage !== targetStage) {
+    await trx
+      .insertInto('stage_transitions')
+      .values({ contact_id: into, from_stage: targetStage, to_stage: stage, reason: `merged with profile ${from}, which was ${stage}`, actor: 'identity', occurred_at: now })
+      .execute();
+  }
+  const email = traits['email']?.value;
+  const lastActivity = [source.last_activity_at, target.last_activity_at].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  await trx
+    .updateTable('contacts')
+    .set({ traits: JSON.stringify(traits), email: typeof email === 'string' ? email : null, stage, last_activity_at: lastActivity, updated_at: now })
+    .where('id', '=', into)
+    .execute();
+  await trx.updateTable('contacts').set({ merged_into: into, updated_at: now }).where((eb) => eb.or([eb('id', '=', from), eb('merged_into', '=', from)])).execute();
+  await trx.updateTable('contact_merges').set({ into_contact_id: into }).where('into_contact_id', '=', from).execute();
+  await trx.insertInto('contact_merges').values({ from_contact_id: from, into_contact_id: into, reason }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/**
+ * Stores a batch of events in one transaction: resolves (and merges) contacts, stores each messageId
+ * once, applies declared traits, scores, moves stages and writes the orchestration the batch causes
+ * to the outbox. Returns the outcome per event in input order and the outbox ids to dispatch.
+ */
+export async function storeEvents(
+  db: Db,
+  events: readonly NormalizedEvent[],
+  model: CompiledScoringModel,
+  now: Date,
+): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
+  const outcomes: (StoredOutcome | undefined)[] = new Array(events.length);
+  const firstIndexOf = new Map<string, number>();
+  events.forEach((event, index) => {
+    if (!firstIndexOf.has(event.messageId)) firstIndexOf.set(event.messageId, index);
+  });
+
+  const known = await db
+    .selectFrom('events')
+    .innerJoin('contacts', 'contacts.id', 'events.contact_id')
+    .select(['events.message_id', sql<string>`coalesce(contacts.merged_into, contacts.id)`.as('contact_id')])
+    .where('events.message_id', 'in', [...firstIndexOf.keys()])
+    .execute();
+  const knownContact = new Map(known.map((row) => [row.message_id, row.contact_id]));
+  const fresh = [...firstIndexOf].filter(([messageId]) => !knownContact.has(messageId)).map(([, index]) => index);
+
+  let outboxIds: number[] = [];
+  if (fresh.length > 0) {
+    outboxIds = await db.transaction().execute(async (trx) => {
+      const result = await storeFresh(trx, fresh.map((index) => events[index]!), model, now);
+      fresh.forEach((index, position) => {
+        const outcome = result.outcomes[position]!;
+        outcomes[index] = outcome;
+        if (!outcome.stored) knownContact.set(outcome.messageId, outcome.contactId);
+      });
+      return result.outboxIds;
+    });
+  }
+  events.forEach((event, index) => {
+    if (outcomes[index] !== undefined && firstIndexOf.get(event.messageId) === index) return;
+    const first = outcomes[firstIndexOf.get(event.messageId)!];
+    const contactId = knownContact.get(event.messageId) ?? first?.contactId;
+    outcomes[index] = { messageId: event.messageId, contactId: contactId!, stored: false };
+  });
+  return { outcomes: outcomes as StoredOutcome[], outboxIds };
+}
+
+async function storeFresh(
+  trx: Trx,
+  events: readonly NormalizedEvent[],
+  model: CompiledScoringModel,
+  now: Date,
+): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
+  // 1. Identity. Advisory locks on every identifier make concurrent batches about the same person
+  //    resolve one after the other, in a fixed order, so they never create two contacts for one person.
+  const identitiesPerEvent = events.map(identitiesOf);
+  const keys = [...new Set(identitiesPerEvent.flat().map(keyOf))].sort();
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k order by k`.execute(trx);
+  const found = await sql<{ kind: IdentityKind; value: string; contact_id: string }>`
+    select i.kind, i.value, coalesce(c.merged_into, c.id) as contact_id
+    from contact_identities i
+    join unnest(${keys.map((k) => k.slice(0, k.indexOf(':')))}::text[], ${keys.map((k) => k.slice(k.indexOf(':') + 1))}::text[]) as u(kind, value)
+      on i.kind = u.kind and i.value = u.value
+    join contacts c on c.id = i.contact_id`.execute(trx);
+  const contactOfKey = new Map(found.rows.map((row) => [`${row.kind}:${row.value}`, row.contact_id]));
+  const linkedKeys = new Set(contactOfKey.keys());
+
+  const newContacts = new Set<string>();
+  const merges: { from: string; into: string; reason: string }[] = [];
+  const redirect = new Map<string, string>();
+  const resolve = (id: string): string => {
+    let current = id;
+    for (let next = redirect.get(current); next !== undefined; next = redirect.get(current)) current = next;
+    return current;
+  };
+  const contactPerEvent = identitiesPerEvent.map((identities) => {
+    const claimed = identities
+      .map((identity) => ({ identity, contact: contactOfKey.get(keyOf(identity)) }))
+      .filter((entry): entry is { identity: (typeof identities)[number]; contact: string } => entry.contact !== undefined)
+      .map((entry) => ({ ...entry, contact: resolve(entry.contact) }))
+      .sort((a, b) => STRENGTH[b.identity.kind] - STRENGTH[a.identity.kind]);
+    let contactId: string;
+    if (claimed.length === 0) {
+      contactId = randomUUID();
+      newContacts.add(contactId);
+    } else {
+      contactId = claimed[0]!.contact;
+      for (const other of claimed.slice(1)) {
+        if (other.contact === contactId) continue;
+        merges.push({ from: other.contact, into: contactId, reason: `${other.identity.kind} ${other.identity.value} identified as ${claimed[0]!.identity.kind} ${claimed[0]!.identity.value}` });
+        redirect.set(other.contact, contactId);
+      }
+    }
+    for (const identity of identities) contactOfKey.set(keyOf(identity), contactId);
+    return contactId;
+  });
+
+  if (newContacts.size > 0) {
+    await trx.insertInto('contacts').values([...newContacts].map((id) => ({ id, traits: '{}', updated_at: now }))).execute();
+  }
+  // Every contact this batch writes to, locked in one fixed order, so concurrent batches queue
+  // rather than deadlock, and a contact's score is updated by one batch at a time.
+  const touched = [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])].sort();
+  await trx.selectFrom('contacts').select('id').where('id', 'in', touched).orderBy('id').forUpdate().execute();
+
+  const needsRescore = new Set<string>();
+  for (const merge of merges) {
+    await mergeContact(trx, merge.from, resolve(merge.into), merge.reason, now);
+    needsRescore.add(resolve(merge.into));
+  }
+  const finalContact = contactPerEvent.map(resolve);
+
+  const newLinks = new Map<string, { kind: IdentityKind; value: string; contact_id: string }>();
+  identitiesPerEvent.forEach((identities, index) => {
+    for (const identity of identities) {
+      if (!linkedKeys.has(keyOf(identity))) newLinks.set(keyOf(identity), { ...identity, contact_id: finalContact[index]! });
+    }
+  });
+  if (newLinks.size > 0) {
+    await trx.insertInto('contact_identities').values([...newLinks.values()].map((link) => ({ ...link, contact_id: resolve(link.contact_id) }))).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  // 2. Events, once per messageId: a concurrent duplicate loses the unique constraint quietly.
+  const inserted = await trx
+    .insertInto('events')
+    .values(
+      events.map((event, index) => ({
+        message_id: event.messageId,
+        contact_id: finalContact[index]!,
+        type: event.type,
+        user_id: event.userId,
+        anonymous_id: event.anonymousId,
+        occurred_at: event.occurredAt,
+        received_at: event.receivedAt,
+        properties: JSON.stringify(event.properties),
+        traits: JSON.stringify(event.traits),
+        context: JSON.stringify(event.context),
+      })),
+    )
+    .onConflict((oc) => oc.column('message_id').doNothing())
+    .returning(['id', 'message_id'])
+    .execute();
+  const eventIdOf = new Map(inserted.map((row) => [row.message_id, Number(row.id)]));
+
+  // 3. Declared traits, oldest first so the newest value wins, each change audited.
+  const traitEvents = events
+    .map((event, index) => ({ event, contactId: finalContact[index]!, traits: declaredTraitsOf(event) }))
+    .filter((entry) => eventIdOf.has(entry.event.messageId) && Object.keys(entry.traits).length > 0)
+    .sort((a, b) => (a.event.occurredAt < b.event.occurredAt ? -1 : a.event.occurredAt > b.event.occurredAt ? 1 : 0));
+  if (traitEvents.length > 0) {
+    const contactIds = [...new Set(traitEvents.map((entry) => entry.contactId))];
+    const current = await trx.selectFrom('contacts').select(['id', 'traits']).where('id', 'in', contactIds).execute();
+    const traitsOf = new Map(current.map((row) => [row.id, row.traits]));
+    const audit: { contact_id: string; trait: string; before: string | null; after: string; outcome: 'applied' | 'refused'; actor: string }[] = [];
+    for (const entry of traitEvents) {
+      const merged = mergeTraits(traitsOf.get(entry.contactId) ?? {}, entry.traits, 'form', entry.event.occurredAt);
+      traitsOf.set(entry.contactId, merged.traits);
+      const actor = `event:${entry.event.messageId}`;
+      for (const change of merged.changed) {
+        audit.push({ contact_id: entry.contactId, trait: change.trait, before: change.before === undefined ? null : JSON.stringify(change.before), after: JSON.stringify(change.after), outcome: 'applied', actor });
+      }
+      for (const refusal of merged.protected) {
+        audit.push({ contact_id: entry.contactId, trait: refusal.trait, before: JSON.stringify(refusal.kept), after: JSON.stringify(refusal.refused), outcome: 'refused', actor });
+      }
+    }
+    for (const contactId of contactIds) {
+      const traits = traitsOf.get(contactId) ?? {};
+      const email = traits['email']?.value;
+      await trx.updateTable('contacts').set({ traits: JSON.stringify(traits), email: typeof email === 'string' ? email : null, updated_at: now }).where('id', '=', contactId).execute();
+    }
+    if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();
+  }
+
+  // 4. Last activity, for search and segments.
+  const lastActivity = new Map<string, string>();
+  events.forEach((event, index) => {
+    const contactId = finalContact[index]!;
+    if (!eventIdOf.has(event.messageId) || event.type === 'identified') return;
+    const previous = lastActivity.get(contactId);
+    if (previous === undefined || event.occurredAt > previous) lastActivity.set(contactId, event.occurredAt);
+  });
+  if (lastActivity.size > 0) {
+    await sql`
+      update contacts c set last_activity_at = greatest(c.last_activity_at, u.at)
+      from unnest(${[...lastActivity.keys()]}::uuid[], ${[...lastActivity.values()]}::timestamptz[]) as u(id, at)
+      where c.id = u.id`.execute(trx);
+  }
+
+  // 5. Scores and stages.
+  const scoringEvents = new Map<string, ScoringEvent[]>();
+  events.forEach((event, index) => {
+    const id = eventIdOf.get(event.messageId);
+    const contactId = finalContact[index]!;
+    if (id === undefined || needsRescore.has(contactId)) return;
+    const list = scoringEvents.get(contactId) ?? [];
+    list.push({ id: String(id), type: event.type, occurredAt: event.occurredAt, properties: event.properties });
+    scoringEvents.set(contactId, list);
+  });
+  await scoreNewEvents(trx, scoringEvents, model);
+  await rescoreContacts(trx, [...needsRescore], model);
+  const stageChanges = await refreshContacts(trx, [...new Set(finalContact)], model, now);
+
+  // 6. What Temporal must hear about, in the same transaction as its cause.
+  const intents: OrchestrationIntent[] = [];
+  const emailHolders = await trx.selectFrom('contacts').select('id').where('id', 'in', [...new Set(finalContact)]).where('email', 'is not', null).execute();
+  const hasEmail = new Set(emailHolders.map((row) => row.id));
+  const welcomed = new Set<string>();
+  events.forEach((event, index) => {
+    const contactId = finalContact[index]!;
+    if (eventIdOf.has(event.messageId) && SIGN_UP_EVENTS.has(event.type) && hasEmail.has(contactId) && !welcomed.has(contactId)) {
+      welcomed.add(contactId);
+      intents.push({ kind: 'welcome', contactId });
+    }
+  });
+  intents.push(...(await recordStageChanges(trx, stageChanges, now)));
+  const outboxIds = await enqueueIntents(trx, intents);
+
+  return {
+    outcomes: events.map((event, index) => ({ messageId: event.messageId, contactId: finalContact[index]!, stored: eventIdOf.has(event.messageId) })),
+    outboxIds,
+  };
+}

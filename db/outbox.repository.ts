@@ -1,0 +1,61 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from './connection.js';
+import type { Database } from './database.js';
+
+/** What the API hands to Temporal. Kinds are persisted: never rename one. */
+export type OrchestrationIntent =
+  | { kind: 'welcome'; contactId: string }
+  | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number };
+
+export async function enqueueIntents(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<number[]> {
+  if (intents.length === 0) return [];
+  const rows = await trx
+    .insertInto('orchestration_outbox')
+    .values(intents.map((intent) => ({ kind: intent.kind, payload: JSON.stringify(intent) })))
+    .returning('id')
+    .execute();
+  return rows.map((row) => Number(row.id));
+}
+
+/**
+ * Claims pending intents (all, or the given ids) for one dispatcher: SKIP LOCKED lets several API
+ * processes sweep the same outbox without handing anything to Temporal twice at once.
+ */
+export async function dispatchPending(
+  db: Db,
+  dispatch: (intent: OrchestrationIntent) => Promise<void>,
+  options: { ids?: readonly number[]; limit?: number } = {},
+): Promise<{ dispatched: number; failed: number }> {
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom('orchestration_outbox')
+      .select(['id', 'payload'])
+      .where('dispatched_at', 'is', null)
+      .orderBy('id')
+      .limit(options.limit ?? 200)
+      .forUpdate()
+      .skipLocked();
+    if (options.ids !== undefined) {
+      if (options.ids.length === 0) return { dispatched: 0, failed: 0 };
+      query = query.where('id', 'in', options.ids);
+    }
+    const rows = await query.execute();
+    let dispatched = 0;
+    let failed = 0;
+    for (const row of rows) {
+      try {
+        await dispatch(row.payload as OrchestrationIntent);
+        await trx.updateTable('orchestration_outbox').set({ dispatched_at: new Date(), last_error: null }).where('id', '=', row.id).execute();
+        dispatched += 1;
+      } catch (error) {
+        await trx
+          .updateTable('orchestration_outbox')
+          .set({ attempts: sql`attempts + 1`, last_error: error instanceof Error ? error.message : String(error) })
+          .where('id', '=', row.id)
+          .execute();
+        failed += 1;
+      }
+    }
+    return { dispatched, failed };
+  });
+}
