@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { recordStageChanges, refreshContacts, rescoreContacts } from '../db/contact-scoring.js';
 import { enqueueIntents } from '../db/outbox.repository.js';
@@ -44,5 +45,33 @@ export function createScoringActivities(deps: ScoringDependencies) {
     });
   }
 
-  return { rescorePage };
+  /**
+   * Engagement fades without any new event, so an MQL can fall under the threshold on a quiet day.
+   * Reviews MQLs whose stored engagement, decayed to `at`, is under the threshold, and applies the
+   * demotion each one's exact score calls for. `at` comes from the workflow's clock.
+   */
+  async function reviewStages(input: { at: string; limit: number }): Promise<{ reviewed: number; demoted: number }> {
+    const model = await deps.models.active();
+    const at = new Date(input.at);
+    const { mql } = model.model.lifecycle;
+    const floor = mql.demoteBelow ?? mql.engagementAtLeast;
+    return deps.db.transaction().execute(async (trx) => {
+      const candidates = await trx
+        .selectFrom('contacts')
+        .select('id')
+        .where('stage', '=', 'mql')
+        .where('merged_into', 'is', null)
+        .where(sql<number>`engagement_score * power(0.5, extract(epoch from (${at}::timestamptz - engagement_scored_at)) * 1000 / ${model.halfLifeMs})`, '<', floor)
+        .orderBy('id')
+        .limit(input.limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      const changes = await refreshContacts(trx, candidates.map((row) => row.id), model, at);
+      await enqueueIntents(trx, await recordStageChanges(trx, changes, at));
+      return { reviewed: candidates.length, demoted: changes.length };
+    });
+  }
+
+  return { rescorePage, reviewStages };
 }

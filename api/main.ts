@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/connection.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
 import { buildApp } from './app.js';
+import { ensureStageReview } from './orchestrator.js';
 
 // The standalone API, for deployments where Temporal and PostgreSQL are real servers.
 // `npm start` runs the same app in-process on embedded services.
@@ -10,13 +11,15 @@ try {
   const hint = 'the standalone API uses existing servers; `npm start` embeds them';
   const db = createDb(requireSetting(config, 'DATABASE_URL', hint), { poolMax: config.DATABASE_POOL_MAX });
   const connection = await Connection.connect(temporalConnectionOptions(config, requireSetting(config, 'TEMPORAL_ADDRESS', hint)));
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = await buildApp({
     db,
-    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logLevel: config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
+  await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
   const stop = async () => {
     await app.close();
     await connection.close();

@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
 import { dispatchPending, type OrchestrationIntent } from '../db/outbox.repository.js';
-import { welcomeWorkflowId } from '../workflows/ids.js';
+import { STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
+import type { stageReviewWorkflow } from '../workflows/stage-review.workflow.js';
 import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
 
 /** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
@@ -62,3 +63,17 @@ export function createOutboxDispatcher(db: Db, orchestrate: Orchestrator, log: (
   };
 }
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
+
+/** Starts the long-running stage review once per namespace; a second API process finds it running. */
+export async function ensureStageReview(client: Client, taskQueue: string, intervalMinutes = 60): Promise<void> {
+  try {
+    await client.workflow.start<typeof stageReviewWorkflow>('stageReviewWorkflow', {
+      taskQueue,
+      workflowId: STAGE_REVIEW_WORKFLOW_ID,
+      args: [{ intervalMinutes }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}

@@ -5,6 +5,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mail-transport.js';
 import { buildApp } from '../api/app.js';
+import { ensureStageReview } from '../api/orchestrator.js';
 import type { Mailbox } from '../api/routes/dev-mailbox.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -123,15 +124,17 @@ async function main(): Promise<void> {
 
   const clientConnection = await Connection.connect(connectionOptions);
   cleanups.push(() => clientConnection.close());
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const app = await buildApp({
     db,
-    temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+    temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
     ...(smtp.mailbox === undefined ? {} : { mailbox: smtp.mailbox }),
   });
   cleanups.push(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });
+  await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
 
   log(`API on http://${config.HOST}:${config.PORT} (health: /health, OpenAPI: /openapi.json)`);
   log(`write key (send events): ${keys.writeKey}`);

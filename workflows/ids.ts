@@ -8,3 +8,5 @@ export function welcomeWorkflowId(contactId: string): string {
 export function rescoreWorkflowId(modelId: string, version: number): string {
   return `rescore:model:${modelId}:v${version}`;
 }
+
+export const STAGE_REVIEW_WORKFLOW_ID = 'maintenance:stage-review';

@@ -1,3 +1,4 @@
 // The workflow bundle's entry point: every workflow type the worker serves is exported here.
 export { rescoreWorkflow } from './rescore.workflow.js';
+export { stageReviewWorkflow } from './stage-review.workflow.js';
 export { welcomeWorkflow } from './welcome.workflow.js';
