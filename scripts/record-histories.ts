@@ -1,0 +1,270 @@
+/**
+ * Records the histories that test/workflows/replay.test.ts replays against the current workflow code,
+ * so that a workflow change which would break journeys already running fails the build.
+ *
+ * `npm run replay:record` runs every scenario below in Temporal's time-skipping test server and
+ * writes `test/replay/histories/<workflowType>-<scenario>.json` (the JSON `temporal workflow show
+ * -o json` prints, so a history fetched from a real cluster can be dropped in beside them).
+ * Existing files are kept: they are the record of the code that produced them, and overwriting one
+ * after a change would make the replay test compare the new code with itself. `--force` rewrites
+ * them all (only for a workflow that has never run anywhere that matters).
+ *
+ * Activities are small in-process implementations returning what the real ones return: a history
+ * keeps only their results, replay never runs them, so recording needs no PostgreSQL and no SMTP.
+ */
+import { mkdir, writeFile, access } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { type History, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { emailIdFor } from '../activities/email.activities.js';
+import type { Activities } from '../activities/index.js';
+import { rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
+import type * as Workflows from '../workflows/index.js';
+import { WORKFLOWS_PATH } from '../worker/worker.js';
+import { ensureTemporalTestServer } from './temporal-tools.js';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test/replay/histories');
+
+type WorkflowType = keyof typeof Workflows;
+
+interface DriveContext {
+  env: TestWorkflowEnvironment;
+  handle: WorkflowHandle;
+}
+
+export interface Scenario {
+  workflowType: WorkflowType;
+  /** kebab-case; the file is `<workflowType>-<scenario>.json`. */
+  scenario: string;
+  workflowId: string;
+  args: unknown[];
+  /** Only the activities this path calls; any other call fails the recording. */
+  activities: Partial<Activities>;
+  /**
+   * How the recorded execution ends: `completed`/`failed` wait for its result; `running` runs
+   * `drive` and takes the history of a journey still in flight, as a deploy would find it.
+   */
+  outcome: 'completed' | 'failed' | 'running';
+  drive?: (context: DriveContext) => Promise<void>;
+}
+
+function scenario<W extends WorkflowType>(
+  definition: Omit<Scenario, 'workflowType' | 'args'> & { workflowType: W; args: Parameters<(typeof Workflows)[W]> },
+): Scenario {
+  return definition;
+}
+
+export function historyFileName(s: Pick<Scenario, 'workflowType' | 'scenario'>): string {
+  return `${s.workflowType}-${s.scenario}.json`;
+}
+
+/** Hands out canned results in order and fails loudly when the workflow asks for more than the scenario planned. */
+function inOrder<T>(name: string, results: T[]): () => Promise<T> {
+  let next = 0;
+  return async () => {
+    const result = results[next];
+    if (result === undefined) throw ApplicationFailure.nonRetryable(`${name} called more often than the scenario planned`);
+    next += 1;
+    return result;
+  };
+}
+
+// Fixed ids: re-recording gives the same inputs, so a diff of a history file shows what changed.
+const GRACE = '0b8f3c52-6d1e-4c1a-9a57-3f2f0c6b1a01';
+const NOBODY = '0b8f3c52-6d1e-4c1a-9a57-3f2f0c6b1a02';
+const contactId = (n: number) => `7d3a9e10-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+
+export const SCENARIOS: Scenario[] = [
+  scenario({
+    workflowType: 'welcomeWorkflow',
+    scenario: 'sent',
+    workflowId: welcomeWorkflowId(GRACE),
+    args: [{ contactId: GRACE }],
+    activities: { sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }) },
+    outcome: 'completed',
+  }),
+  scenario({
+    workflowType: 'welcomeWorkflow',
+    scenario: 'no-email-address',
+    workflowId: welcomeWorkflowId(NOBODY),
+    args: [{ contactId: NOBODY }],
+    activities: {
+      sendEmail: async (input) => {
+        throw ApplicationFailure.nonRetryable(`contact ${input.contactId} has no e-mail address`, 'NoEmailAddress');
+      },
+    },
+    outcome: 'failed',
+  }),
+  scenario({
+    workflowType: 'rescoreWorkflow',
+    scenario: 'two-pages',
+    workflowId: rescoreWorkflowId('b2b-default', 2),
+    args: [{ modelId: 'b2b-default', version: 2, afterContactId: null, rescored: 0 }],
+    activities: {
+      rescorePage: inOrder('rescorePage', [
+        { rescored: 200, lastContactId: contactId(200) },
+        { rescored: 57, lastContactId: contactId(257) },
+      ]),
+    },
+    outcome: 'completed',
+  }),
+  scenario({
+    workflowType: 'rescoreWorkflow',
+    scenario: 'superseded',
+    workflowId: rescoreWorkflowId('b2b-default', 3),
+    args: [{ modelId: 'b2b-default', version: 3, afterContactId: null, rescored: 0 }],
+    activities: {
+      rescorePage: async (input) => {
+        throw ApplicationFailure.nonRetryable(
+          `model ${input.modelId} v${input.version} is no longer active (active: ${input.modelId} v4)`,
+          'ModelSuperseded',
+        );
+      },
+    },
+    outcome: 'failed',
+  }),
+  scenario({
+    workflowType: 'stageReviewWorkflow',
+    scenario: 'two-rounds',
+    workflowId: STAGE_REVIEW_WORKFLOW_ID,
+    args: [{ intervalMinutes: 60 }],
+    activities: {
+      reviewStages: inOrder('reviewStages', [
+        { reviewed: 500, demoted: 12 },
+        { reviewed: 41, demoted: 3 },
+        { reviewed: 0, demoted: 0 },
+      ]),
+    },
+    outcome: 'running',
+    // Round one (a full page, then a short one), the interval, round two, and the next wait begun.
+    drive: async ({ env, handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await env.sleep('60 minutes');
+      await eventsReached(handle, 'timerStartedEventAttributes', 2);
+    },
+  }),
+];
+
+async function eventsReached(handle: WorkflowHandle, attributes: 'timerStartedEventAttributes', count: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    if (events.filter((event) => event[attributes]).length >= count) return;
+    if (Date.now() > deadline) throw new Error(`${handle.workflowId}: ${count} × ${attributes} not reached in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function activitiesFor(s: Scenario): Activities {
+  const unexpected = (name: string) => async () => {
+    throw ApplicationFailure.nonRetryable(`${s.workflowType}-${s.scenario} did not plan a call to ${name}`);
+  };
+  return {
+    sendEmail: unexpected('sendEmail'),
+    rescorePage: unexpected('rescorePage'),
+    reviewStages: unexpected('reviewStages'),
+    ...s.activities,
+  };
+}
+
+const SCENARIO_TIMEOUT_MS = 60_000;
+
+async function record(env: TestWorkflowEnvironment, bundle: WorkflowBundle, s: Scenario): Promise<string> {
+  const taskQueue = `record-${s.workflowType}-${s.scenario}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: activitiesFor(s) });
+  const json = await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(s.workflowType, { taskQueue, workflowId: s.workflowId, args: s.args });
+    const run = async (): Promise<History> => {
+      if (s.outcome === 'running') {
+        await s.drive?.({ env, handle });
+        return handle.fetchHistory();
+      }
+      const outcome = await handle.result().then(
+        () => 'completed',
+        () => 'failed',
+      );
+      if (outcome !== s.outcome) throw new Error(`${s.workflowType}-${s.scenario}: expected the execution to be ${s.outcome}, it ${outcome}`);
+      return handle.fetchHistory();
+    };
+    // A workflow task that throws is retried forever rather than failing the execution: name it instead of hanging.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), SCENARIO_TIMEOUT_MS);
+    });
+    try {
+      const history = await Promise.race([run(), timedOut]);
+      if (history === 'timed out') {
+        const events = (await handle.fetchHistory()).events ?? [];
+        const failure = events.findLast((event) => event.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message;
+        throw new Error(`${s.workflowType}-${s.scenario}: no outcome within ${SCENARIO_TIMEOUT_MS / 1000} s${failure ? `; workflow task failed: ${failure}` : ''}`);
+      }
+      return historyToJSON(history);
+    } finally {
+      clearTimeout(timer);
+      // Nothing of the recording may outlive it, least of all a journey that never ends by itself.
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') await handle.terminate('history recorded');
+    }
+  });
+  return `${json}\n`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function main(argv: string[]): Promise<void> {
+  const force = argv.includes('--force');
+  const log = (line: string) => process.stderr.write(`replay:record: ${line}\n`);
+
+  // A workflow the worker serves but no scenario records would never be checked on replay.
+  const served = Object.keys(await import('../workflows/index.js'));
+  const uncovered = served.filter((type) => !SCENARIOS.some((s) => s.workflowType === type));
+  if (uncovered.length > 0) throw new Error(`no scenario records ${uncovered.join(', ')}: add one to SCENARIOS in scripts/record-histories.ts`);
+
+  const pending: Scenario[] = [];
+  for (const s of SCENARIOS) {
+    if (!force && (await exists(path.join(HISTORIES_DIR, historyFileName(s))))) log(`kept ${historyFileName(s)}`);
+    else pending.push(s);
+  }
+  if (pending.length === 0) {
+    log('every scenario has its history (--force rewrites them)');
+    return;
+  }
+
+  // Two scenarios fail on purpose: their activity and workflow failure warnings are expected noise.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  const testServerPath = await ensureTemporalTestServer({ projectRoot: PROJECT_ROOT, log });
+  const [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath } } }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+  ]);
+  try {
+    await mkdir(HISTORIES_DIR, { recursive: true });
+    for (const s of pending) {
+      const file = path.join(HISTORIES_DIR, historyFileName(s));
+      await writeFile(file, await record(env, bundle, s));
+      log(`wrote ${path.relative(PROJECT_ROOT, file)}`);
+    }
+  } finally {
+    await env.teardown();
+  }
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath !== undefined && import.meta.url === pathToFileURL(invokedPath).href) {
+  try {
+    await main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`replay:record: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
