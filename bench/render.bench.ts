@@ -1,0 +1,223 @@
+// Rendering throughput of a realistic newsletter (bench/fixtures/newsletter.mjml: header, hero,
+// four product cards in a Liquid loop, promotion, two columns, social, footer partial).
+//
+//   product path: TemplateRenderer compiles MJML → HTML once; per recipient only Liquid runs
+//                 (subject, HTML and text part), as activities/email.activities.ts does.
+//   baseline:     the naive path: per recipient, Liquid over the MJML source, then a full MJML
+//                 render and the HTML → text conversion (same options as the renderer).
+//
+//   npx tsx bench/run.ts render
+
+import { copyFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { convert as htmlToText } from 'html-to-text';
+import { Liquid, type Template } from 'liquidjs';
+import mjml2html from 'mjml';
+import { TEMPLATES_DIR, TemplateRenderer } from '../templates/renderer.js';
+import { type BenchFigure, type BenchSuite, countFromEnv, formatNumber, percentiles, ratioOf, round, timeIterations } from './harness.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/newsletter.mjml', import.meta.url));
+const TEMPLATE = 'newsletter';
+
+export interface RenderBenchOptions {
+  /** Recipients rendered through the product path (each one distinct). */
+  recipients?: number;
+  /** Recipients rendered through the naive path (a full MJML render each). */
+  naiveRecipients?: number;
+}
+
+const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Linus', 'Frances', 'Ken', 'Radia', 'Tim'];
+const CITIES = ['Lyon', 'Nantes', 'Lille', 'Bordeaux', 'Genève', 'Bruxelles', null, null];
+const PRODUCTS = Array.from({ length: 24 }, (_, k) => ({
+  sku: `SKU-${1000 + k}`,
+  name: ['Linen apron', 'Oak chopping board', 'Salt & pepper mill', 'Enamel mug', 'Wool throw', 'Copper pan'][k % 6] + ` no. ${k + 1}`,
+  blurb: 'Made in small batches by a workshop we visit every year; repairable, and guaranteed for ten years.',
+  price: 1490 + k * 375,
+  oldPrice: k % 3 === 0 ? 1990 + k * 375 : null,
+  stock: k % 5 === 0 ? 0 : 3 + k,
+  image: `https://cdn.relance.example/products/${1000 + k}/400x400.jpg`,
+  url: `https://shop.relance.example/p/${1000 + k}`,
+}));
+
+const ISSUE = {
+  number: 87,
+  title: 'Relance Store — May picks',
+  month: 'May',
+  webUrl: 'https://shop.relance.example/newsletter/87',
+  campaign: 'newsletter-87',
+  headline: 'Spring picks, made to last',
+  promoCode: 'MAY15',
+  promoEnds: '31 May',
+};
+
+/** Recipient `i`: its own name, address, city, points, token and four products of its own. */
+export function recipient(i: number): Record<string, unknown> {
+  const n = Math.abs(i);
+  return {
+    contact: {
+      id: `c_${n.toString(36).padStart(6, '0')}`,
+      firstName: FIRST_NAMES[n % FIRST_NAMES.length],
+      email: `person${n}@example.com`,
+      city: CITIES[n % CITIES.length],
+      loyaltyPoints: (n * 37) % 500,
+      unsubscribeToken: `u${((n + 1) * 2654435761) % 4294967296}`,
+    },
+    issue: ISSUE,
+    items: [0, 1, 2, 3].map((k) => PRODUCTS[(n * 7 + k * 5) % PRODUCTS.length]),
+  };
+}
+
+/** The templates folder the renderer reads: the fixture plus the project's partials. */
+async function makeTemplatesDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'relance-bench-render-'));
+  await copyFile(FIXTURE, path.join(dir, `${TEMPLATE}.mjml`));
+  await cp(path.join(TEMPLATES_DIR, 'partials'), path.join(dir, 'partials'), { recursive: true });
+  return dir;
+}
+
+/** The path the renderer avoids: Liquid over the MJML source, then MJML and html-to-text, per e-mail. */
+async function makeNaiveRenderer(dir: string): Promise<(data: Record<string, unknown>) => Promise<{ subject: string; html: string; text: string }>> {
+  const filePath = path.join(dir, `${TEMPLATE}.mjml`);
+  const source = await readFile(filePath, 'utf8');
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(source);
+  if (match === null) throw new Error('fixture has no front matter');
+  const subjectLine = /^subject:(.*)$/m.exec(match[1] ?? '')?.[1]?.trim();
+  if (subjectLine === undefined) throw new Error('fixture has no subject');
+  const htmlLiquid = new Liquid({ outputEscape: 'escape', cache: true });
+  const textLiquid = new Liquid({ cache: true });
+  // Parsing the Liquid once is granted to the naive path too: what it repeats is MJML.
+  const body: Template[] = htmlLiquid.parse(source.slice(match[0].length));
+  const subject: Template[] = textLiquid.parse(subjectLine);
+  const options = { validationLevel: 'strict', filePath, fonts: {}, keepComments: false, ignoreIncludes: false, includePath: dir };
+  return async (data) => {
+    const mjml = await htmlLiquid.render(body, data);
+    const result = await mjml2html(mjml, options as Parameters<typeof mjml2html>[1]);
+    if (result.errors.length > 0) throw new Error(`naive render: ${result.errors[0]?.message ?? 'MJML error'}`);
+    const text = htmlToText(result.html, {
+      wordwrap: 78,
+      selectors: [
+        { selector: 'img', format: 'skip' },
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+      ],
+    });
+    return { subject: (await textLiquid.render(subject, data)).trim(), html: result.html, text };
+  };
+}
+
+const escapeHtml = (value: string) => value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** Both paths must produce the same personalised e-mail, or comparing their speed means nothing. */
+function checkSame(label: string, data: Record<string, unknown>, email: { subject: string; html: string; text: string }, other: { subject: string; html: string }): void {
+  const contact = data['contact'] as { firstName: string; id: string };
+  const items = data['items'] as { name: string }[];
+  const problems: string[] = [];
+  if (email.subject !== other.subject) problems.push(`subject ${JSON.stringify(email.subject)} ≠ ${JSON.stringify(other.subject)}`);
+  for (const needle of [contact.firstName, contact.id, ...items.map((item) => escapeHtml(item.name))]) {
+    if (!email.html.includes(needle)) problems.push(`HTML lacks ${needle}`);
+    if (!other.html.includes(needle)) problems.push(`naive HTML lacks ${needle}`);
+  }
+  if (email.html.includes('{{') || email.html.includes('{%')) problems.push('HTML still holds Liquid');
+  if (!email.text.includes(items[0]?.name ?? '?')) problems.push('text part lacks the first product');
+  if (problems.length > 0) throw new Error(`${label}: ${problems.join('; ')}`);
+}
+
+interface LiquidInternals {
+  htmlLiquid?: { renderSync?: (template: Template[], data: object) => string };
+  textLiquid?: { renderSync?: (template: Template[], data: object) => string };
+}
+
+export async function benchRender(options: RenderBenchOptions = {}): Promise<BenchFigure[]> {
+  const recipients = options.recipients ?? countFromEnv('BENCH_RENDER_RECIPIENTS', 5000);
+  const naiveRecipients = options.naiveRecipients ?? countFromEnv('BENCH_RENDER_NAIVE_RECIPIENTS', 40);
+  const dir = await makeTemplatesDir();
+  try {
+    const renderer = new TemplateRenderer(dir);
+    const compileStarted = performance.now();
+    const compiled = await renderer.compile(TEMPLATE);
+    const compileMs = performance.now() - compileStarted;
+
+    const naive = await makeNaiveRenderer(dir);
+    const sample = recipient(0);
+    const email = await renderer.render(TEMPLATE, sample);
+    checkSame('compiled vs naive', sample, email, await naive(sample));
+
+    // Product path: distinct recipients, one after another, as one activity slot renders them.
+    let bytes = 0;
+    const fast = await timeIterations(
+      async (i) => {
+        const rendered = await renderer.render(TEMPLATE, recipient(i));
+        if (i >= 0) bytes += rendered.html.length; // warm-up iterations are negative
+      },
+      { iterations: recipients, warmup: 300, samples: true },
+    );
+    const fastLatency = percentiles(fast.samplesMs ?? []);
+
+    const slow = await timeIterations((i) => naive(recipient(i)), { iterations: naiveRecipients, warmup: 3, samples: true });
+    const slowLatency = percentiles(slow.samplesMs ?? []);
+
+    const figures: BenchFigure[] = [
+      {
+        id: 'render.compiled',
+        name: 'render: newsletter, compiled once, Liquid per recipient',
+        value: round(fast.perSecond),
+        unit: 'e-mails/s',
+        baseline: { name: 'full MJML render per recipient', value: round(slow.perSecond, 3) },
+        ratio: ratioOf(fast.perSecond, slow.perSecond),
+        target: { op: '>=', value: 500, unit: '×', on: 'ratio' },
+        notes:
+          `${formatNumber(recipients)} distinct recipients, 1 thread; HTML ≈ ${formatNumber(round(bytes / recipients / 1024))} KB; ` +
+          `p50 ${round(fastLatency['p50'] ?? NaN)} ms, p99 ${round(fastLatency['p99'] ?? NaN)} ms per e-mail ` +
+          `(naive: ${formatNumber(naiveRecipients)} recipients, p50 ${round(slowLatency['p50'] ?? NaN)} ms)`,
+      },
+      {
+        id: 'render.compile',
+        name: 'render: compile the newsletter once (MJML → HTML + text, cold)',
+        value: round(compileMs),
+        unit: 'ms',
+        notes: 'first compile in the process, MJML modules cold; paid once per template per worker',
+      },
+    ];
+
+    // Candidate, not the product path: the same compiled templates rendered with liquidjs'
+    // renderSync. The async render resolves each nested tag through a promise; these templates
+    // use only synchronous built-in tags and filters.
+    const internals = renderer as unknown as LiquidInternals;
+    const htmlSync = internals.htmlLiquid?.renderSync?.bind(internals.htmlLiquid);
+    const textSync = internals.textLiquid?.renderSync?.bind(internals.textLiquid);
+    if (htmlSync !== undefined && textSync !== undefined) {
+      const syncEmail = { subject: textSync(compiled.subject, sample).trim(), html: htmlSync(compiled.html, sample), text: textSync(compiled.text, sample) };
+      if (syncEmail.html !== email.html || syncEmail.text !== email.text || syncEmail.subject !== email.subject) {
+        throw new Error('renderSync and render disagree');
+      }
+      const sync = await timeIterations(
+        (i) => {
+          const data = recipient(i);
+          textSync(compiled.subject, data);
+          htmlSync(compiled.html, data);
+          textSync(compiled.text, data);
+        },
+        { iterations: recipients, warmup: 300 },
+      );
+      figures.push({
+        id: 'render.compiled-sync',
+        name: 'render: same, liquidjs renderSync (candidate)',
+        value: round(sync.perSecond),
+        unit: 'e-mails/s',
+        baseline: { name: 'product path (async render)', value: round(fast.perSecond) },
+        ratio: ratioOf(sync.perSecond, fast.perSecond),
+        notes: 'not what the product runs: tuning evidence for templates/renderer.ts',
+      });
+    }
+    return figures;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const renderSuite: BenchSuite = {
+  name: 'render',
+  description: 'newsletter MJML: compiled once + Liquid per recipient vs full MJML render per recipient',
+  run: () => benchRender(),
+};
