@@ -91,6 +91,27 @@ describe('welcome workflow', () => {
     expect(smtp.messages().filter((message) => message.to.includes('linus@example.com'))).toHaveLength(1);
   });
 
+  it('carries on with the merged contact when the profile it started for was merged', async () => {
+    const anonymous = await contactWith({ email: 'anon-merge@example.com', firstName: 'Ana' }, 'anon-merge');
+    const now = new Date();
+    const model = await new ScoringModelStore(database.db).active();
+    // The site's user id arrives for the same browser: the anonymous profile folds into the user's.
+    const [known, link] = [
+      InboundEvent.parse({ type: 'identify', userId: 'user-merge', messageId: 'known-merge', traits: { lastName: 'Lovelace' } }),
+      InboundEvent.parse({ type: 'identify', userId: 'user-merge', anonymousId: 'anon-merge', messageId: 'link-merge' }),
+    ];
+    const { outcomes } = await storeEvents(database.db, [normalizeEvent(known, now)], model, now);
+    const knownId = outcomes[0]!.contactId;
+    await storeEvents(database.db, [normalizeEvent(link, now)], model, now);
+
+    // The welcome was started for the anonymous id; it is sent to the person, with their merged traits.
+    await runWelcome(anonymous);
+    const [mail] = await smtp.waitFor((message) => message.to.includes('anon-merge@example.com'));
+    expect(mail?.subject).toBe('Welcome, Ana!');
+    const outbox = await listEmailsForContact(database.db, knownId);
+    expect(outbox.map((row) => row.status)).toEqual(['sent']);
+  });
+
   it('fails without retrying when the contact has no e-mail address', async () => {
     const contactId = await contactWith({ firstName: 'Nobody' }, 'anon-nobody');
     await expect(runWelcome(contactId)).rejects.toThrow(/Workflow execution failed/);
