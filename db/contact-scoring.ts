@@ -130,7 +130,8 @@ export async function scoreNewEvents(
       toRescore.push(contactId);
       continue;
     }
-    const ordered = [...events].sort((a, b) => (a.occurredAt === b.occurredAt ? Number(a.id) - Number(b.id) : a.occurredAt < b.occurredAt ? -1 : 1));
+    // The scorer's own order (time, then id as text), so ties in a millisecond are not taken for late events.
+    const ordered = [...events].sort((a, b) => (a.occurredAt === b.occurredAt ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.occurredAt < b.occurredAt ? -1 : 1));
     if (ordered.some((event) => isLate(state, event))) {
       toRescore.push(contactId);
       continue;

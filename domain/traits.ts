@@ -1,12 +1,18 @@
-export type TraitSource = 'form' | 'import' | 'sales' | 'enrichment' | 'event';
+import { z } from 'zod';
 
-export interface TraitValue {
-  value: unknown;
-  source: TraitSource;
-  updatedAt: string;
-}
+/** Where a trait value came from: declared on a form, imported, set by sales, enriched, or read off an event. */
+export const TraitSource = z.enum(['form', 'import', 'sales', 'enrichment', 'event']);
+export type TraitSource = z.infer<typeof TraitSource>;
 
-export type Traits = Record<string, TraitValue>;
+export const TraitValue = z.object({
+  value: z.unknown(),
+  source: TraitSource,
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type TraitValue = z.infer<typeof TraitValue>;
+
+export const Traits = z.record(z.string(), TraitValue);
+export type Traits = z.infer<typeof Traits>;
 
 export interface TraitChange {
   trait: string;

@@ -139,6 +139,10 @@ export function scoreEvent(
       `scoring state of model ${state.modelId}@${state.modelVersion} used with model ${compiled.id}@${compiled.version}: re-score with scoreEvents`,
     );
   }
+  const expected = 1 + 4 * compiled.cappedRules.length;
+  if (state.counters.length !== expected) {
+    throw new Error(`scoring state of model ${state.modelId}@${state.modelVersion} has ${state.counters.length} counters, not ${expected}`);
+  }
   const ms = parseIsoMs(event.occurredAt);
   if (ms !== ms) throw new RangeError(`event ${event.id}: occurredAt is not an ISO date-time with offset: ${event.occurredAt}`);
   return scoreParsed(state, event, ms, compiled, into);

@@ -1,10 +1,13 @@
-import { z } from 'zod';
 import { resolveModel } from './compile.js';
 import type { AnyScoringModel } from './compile.js';
 import type { FitGrade, FitGrades } from './model.js';
 
-export const TraitSource = z.enum(['form', 'import', 'sales', 'enrichment', 'event']);
-export type TraitSource = z.infer<typeof TraitSource>;
+import { TraitSource, TraitValue, Traits } from '../traits.js';
+
+// The trait shapes belong to domain/traits.ts; scoring reads them under the names it has always exported.
+export { TraitSource, Traits };
+export const Trait = TraitValue;
+export type Trait = TraitValue;
 
 /**
  * Sources that count toward qualification: what the prospect declared (`form`) and what sales
@@ -12,15 +15,6 @@ export type TraitSource = z.infer<typeof TraitSource>;
  */
 export const QUALIFYING_TRAIT_SOURCES: ReadonlySet<TraitSource> = new Set<TraitSource>(['form', 'sales']);
 
-export const Trait = z.object({
-  value: z.unknown(),
-  source: TraitSource,
-  updatedAt: z.iso.datetime({ offset: true }),
-});
-export type Trait = z.infer<typeof Trait>;
-
-export const Traits = z.record(z.string(), Trait);
-export type Traits = z.infer<typeof Traits>;
 
 export interface FitLine {
   ruleId: string;

@@ -22,7 +22,7 @@ export {
 export type { ModelIssue, ModelValidation, ScoringModelInput } from './model.js';
 
 export { compileScoringModel } from './compile.js';
-export type { AnyScoringModel, CompiledScoringModel } from './compile.js';
+export type { AnyScoringModel, CompiledCap, CompiledEngagementRule, CompiledFitRule, CompiledScoringModel } from './compile.js';
 
 export {
   Contribution,

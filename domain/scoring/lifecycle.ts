@@ -35,7 +35,8 @@ function fmt(n: number): string {
  * stage change is recorded on its own with its reason.
  *
  * - visitor → lead when the contact becomes known;
- * - lead → mql when engagement ≥ `mql.engagementAtLeast` and the fit grade is `mql.fitAtLeast` or better;
+ * - lead → mql when the contact is known, engagement ≥ `mql.engagementAtLeast` and the fit grade is
+ *   `mql.fitAtLeast` or better;
  * - mql → lead when engagement falls under `mql.demoteBelow` (default: the MQL threshold). A lower
  *   fit grade alone does not demote: fit changes when someone edits data, and that is a decision
  *   for a person, not for decay;
