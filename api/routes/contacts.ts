@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contactProfile, funnel, scoreBreakdown, searchContacts, setTraitsBySales, traitHistory } from '../../db/contact.queries.js';
 import type { Db } from '../../db/connection.js';
+import { canonicalContactIds } from '../../db/ingestion.js';
 import type { ScoringModelStore } from '../../db/scoring.repository.js';
 import { LifecycleStage } from '../../domain/scoring/index.js';
 import type { ApiInstance } from '../app.js';
@@ -92,6 +93,8 @@ export function registerContactRoutes(
   app: ApiInstance,
   deps: { db: Db; models: ScoringModelStore; auth: Authenticator; dispatcher: OutboxDispatcher },
 ): void {
+  /** The contact an id stands for today (a merged profile answers as the person it merged into). */
+  const existingContactId = async (id: string): Promise<string> => (await canonicalContactIds(deps.db, [id])).get(id) ?? notFound(id);
   const admin = deps.auth.preHandler('admin');
   const adminOrSales = deps.auth.preHandler('admin', 'sales');
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -123,11 +126,8 @@ export function registerContactRoutes(
     '/v1/contacts/:id/score',
     { preHandler: adminOrSales, schema: { summary: 'Why this score: every engagement line (decayed now) and every fit line', tags: ['contacts'], params: ContactParams, response: { 200: ScoreResponse, ...errors } } },
     async (request) => {
-      const profile = await contactProfile(deps.db, request.params.id);
-      if (profile === undefined) notFound(request.params.id);
-      const score = await scoreBreakdown(deps.db, profile.contact.id, await deps.models.active(), new Date());
-      if (score === undefined) notFound(request.params.id);
-      return score;
+      const contactId = await existingContactId(request.params.id);
+      return (await scoreBreakdown(deps.db, contactId, await deps.models.active(), new Date())) ?? notFound(request.params.id);
     },
   );
 
@@ -135,9 +135,7 @@ export function registerContactRoutes(
     '/v1/contacts/:id/trait-history',
     { preHandler: adminOrSales, schema: { summary: 'Audit trail of every trait change, automatic or by hand, and refused overwrites', tags: ['contacts'], params: ContactParams, response: { 200: TraitHistory, ...errors } } },
     async (request) => {
-      const profile = await contactProfile(deps.db, request.params.id);
-      if (profile === undefined) notFound(request.params.id);
-      const history = await traitHistory(deps.db, profile.contact.id);
+      const history = await traitHistory(deps.db, await existingContactId(request.params.id));
       return { changes: history.map((row) => ({ ...row, changed_at: row.changed_at.toISOString() })) };
     },
   );
