@@ -16,13 +16,28 @@ export interface EmailDependencies {
 }
 
 export interface SendEmailInput {
-  /** What caused this e-mail, e.g. `welcome:contact:<id>/welcome`: the same cause never sends twice. */
+  /** What caused this e-mail, e.g. `<journey workflow id>/<node id>`: the same cause never sends twice. */
   cause: string;
   contactId: string;
   template: string;
+  /**
+   * Marketing mail needs consent for its topic and counts against the contact's budget; transactional
+   * mail (order confirmation, double opt-in, a rep's notification) is exempt and marked so.
+   */
+  category?: 'marketing' | 'transactional';
+  /** Subscription topic of marketing mail (newsletter, promotions, product_news...). */
+  topic?: string;
+  /** Extra Liquid variables beside `contact`: event properties, a coupon code. Ids and codes, not personal data. */
+  data?: Record<string, unknown>;
 }
 
-export type SendEmailResult = { status: 'sent'; emailId: string } | { status: 'already-sent'; emailId: string };
+export type SendEmailResult =
+  | { status: 'sent'; emailId: string }
+  | { status: 'already-sent'; emailId: string }
+  /** Consent, suppression or budget said no, checked right before the send; nothing left the building. */
+  | { status: 'skipped'; emailId: string; reason: string }
+  /** Quiet hours or a budget set to defer: the caller waits until `until` (ISO time) and asks again with the same cause. */
+  | { status: 'deferred'; emailId: string; until: string; reason: string };
 
 /** The e-mail's id follows from its cause, so every retry and replay lands on the same outbox row. */
 export function emailIdFor(cause: string): string {
@@ -52,7 +67,7 @@ export function createEmailActivities(deps: EmailDependencies) {
       throw ApplicationFailure.nonRetryable(`e-mail ${emailId} failed permanently: ${outbox.last_error ?? ''}`, 'EmailFailed');
     }
 
-    const rendered = await deps.templates.render(input.template, { contact: traitValues(contact.traits) });
+    const rendered = await deps.templates.render(input.template, { ...input.data, contact: traitValues(contact.traits) });
     try {
       const info = await deps.mailer.sendMail({
         from: deps.mailFrom,
