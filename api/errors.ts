@@ -26,6 +26,18 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || '(body)';
 }
 
+// Connection-class failures: the server is down, restarting or dropped us. The request may be retried
+// as is (ingestion is idempotent by messageId), so the client gets a 503, not a 500.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  // node-postgres reports a connection lost mid-query without a code.
+  return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -49,7 +61,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(error.statusCode).send({
         error: (error.code ?? 'bad_request').toLowerCase(),
         message: error.message,
+        // The body as a whole is what was refused (unparseable JSON, a `__proto__` key): say so.
+        ...(error.statusCode === 400 ? { issues: [{ path: '(body)', message: error.message }] } : {}),
       } satisfies ErrorResponse);
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send({ error: 'database_unavailable', message: 'The database is unavailable; nothing was acknowledged, retry the same request' } satisfies ErrorResponse);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal_error', message: 'Internal server error' } satisfies ErrorResponse);
