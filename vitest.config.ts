@@ -35,7 +35,6 @@ export default defineConfig({
           globalSetup: ['test/setup/global-setup.ts'],
           testTimeout: 600_000,
           hookTimeout: 180_000,
-          silent: false,
         },
       },
     ],
