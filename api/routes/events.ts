@@ -43,7 +43,7 @@ function unavailable(error: unknown, log: (obj: object, msg: string) => void): n
 
 export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator }): void {
   // Write keys send events; admin keys may too (imports, back-fills).
-  const writer = deps.auth.preHandler('write', 'admin');
+  const writer = deps.auth.requireRole('write', 'admin');
   const routes = [
     ['/v1/track', TrackEvent, 'Record an action a contact took'],
     ['/v1/identify', IdentifyEvent, 'Tie a visitor to who they are, with their traits'],
@@ -53,7 +53,7 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     app.post(
       url,
       {
-        preHandler: writer,
+        onRequest: writer,
         schema: {
           summary,
           tags: ['ingestion'],
@@ -74,7 +74,7 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     '/v1/batch',
     {
       bodyLimit: MAX_BATCH_BYTES,
-      preHandler: writer,
+      onRequest: writer,
       schema: {
         summary: `Up to ${MAX_BATCH_EVENTS} events (${MAX_BATCH_BYTES / 1024} KB): valid ones are stored, each invalid one is reported by index`,
         tags: ['ingestion'],
