@@ -26,16 +26,21 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || '(body)';
 }
 
-// Connection-class failures: the server is down, restarting or dropped us. The request may be retried
-// as is (ingestion is idempotent by messageId), so the client gets a 503, not a 500.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+// Failures the same request may be retried after: the server is down, restarting or dropped us
+// (connection class), or it gave up on a lock (serialization, deadlock, too many connections).
+// Ingestion is idempotent by messageId, so the client gets a 503 + Retry-After, not a 500.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  '40001', '40P01', '55P03', '53300',
+]);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   // node-postgres reports a connection lost mid-query without a code.
-  return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+  return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|Client was closed and is not queryable/i.test(message);
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {

@@ -35,12 +35,6 @@ const withIdentity = <T extends z.ZodObject>(schema: T) =>
     { message: 'userId or anonymousId is required', path: ['userId'] },
   );
 
-function unavailable(error: unknown, log: (obj: object, msg: string) => void): never {
-  log({ err: error }, 'ingestion failed');
-  // Nothing was acknowledged: the client keeps the events and retries with the same messageIds.
-  throw new HttpError(503, 'unavailable', 'The events could not be stored right now; retry with the same messageIds');
-}
-
 export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator }): void {
   // Write keys send events; admin keys may too (imports, back-fills).
   const writer = deps.auth.requireRole('write', 'admin');
@@ -62,9 +56,8 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
         },
       },
       async (request) => {
-        const [result] = await deps.ingest
-          .ingest([request.body as InboundEvent], new Date())
-          .catch((error: unknown) => unavailable(error, request.log.error.bind(request.log)));
+        // A database failure answers 503 + Retry-After (api/errors.ts): nothing was acknowledged.
+        const [result] = await deps.ingest.ingest([request.body as InboundEvent], new Date());
         return result!;
       },
     );
@@ -104,9 +97,7 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
           });
         }
       });
-      const results = await deps.ingest
-        .ingest(valid, new Date())
-        .catch((error: unknown) => unavailable(error, request.log.error.bind(request.log)));
+      const results = await deps.ingest.ingest(valid, new Date());
       const stored = results.filter((result) => result.stored).length;
       return reply
         .status(valid.length === 0 ? 400 : 200)
