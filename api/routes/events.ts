@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InboundEvent, IdentifyEvent, PageEvent, TrackEvent } from '../../domain/events.js';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
-import { ErrorResponse, HttpError, issuePath } from '../errors.js';
+import { ErrorResponse, issuePath } from '../errors.js';
 import type { IngestService } from '../ingest.service.js';
 
 export const IngestResponse = z.object({
