@@ -39,6 +39,8 @@ export const Config = z.object({
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port]')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELANCE_DATA_DIR: z.string().min(1).default('.data'),
+  /** A workflow bundle built by `npm run build:workflows`: the worker starts in a second instead of bundling. */
+  WORKFLOW_BUNDLE_PATH: optional(z.string().min(1)),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -25,6 +25,7 @@ try {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(config.WORKFLOW_BUNDLE_PATH === undefined ? {} : { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }),
     activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
   });
   console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
