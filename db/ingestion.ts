@@ -290,7 +290,7 @@ async function storeFresh(
     list.push({ id: String(id), type: event.type, occurredAt: event.occurredAt, properties: event.properties });
     scoringEvents.set(contactId, list);
   });
-  await scoreNewEvents(trx, scoringEvents, model);
+  await scoreNewEvents(trx, scoringEvents, model, newContacts);
   await rescoreContacts(trx, [...needsRescore], model);
   const stageChanges = await refreshContacts(trx, [...new Set(finalContact)], model, now);
 
