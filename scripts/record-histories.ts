@@ -168,6 +168,14 @@ function activitiesFor(s: Scenario): Activities {
     sendEmail: unexpected('sendEmail'),
     rescorePage: unexpected('rescorePage'),
     reviewStages: unexpected('reviewStages'),
+    openLeadHandoff: unexpected('openLeadHandoff'),
+    assignLead: unexpected('assignLead'),
+    summarizeLead: unexpected('summarizeLead'),
+    recordReminder: unexpected('recordReminder'),
+    handleSlaBreach: unexpected('handleSlaBreach'),
+    recycleLead: unexpected('recycleLead'),
+    deliverToCrm: unexpected('deliverToCrm'),
+    deadLetterCrmDelivery: unexpected('deadLetterCrmDelivery'),
     ...s.activities,
   };
 }
