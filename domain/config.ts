@@ -39,6 +39,8 @@ export const Config = z.object({
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port]')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELANCE_DATA_DIR: z.string().min(1).default('.data'),
+  /** Signs hand-offs delivered to the CRM webhook (HMAC-SHA256); the CRM holds the same secret. */
+  CRM_WEBHOOK_SECRET: optional(z.string().min(32, 'at least 32 characters')),
 });
 export type Config = z.infer<typeof Config>;
 
