@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { BusinessHours } from './business-hours.js';
 
-const repEmail = z.email().transform((email) => email.toLowerCase());
-const lowerList = z.array(z.string().trim().min(1).transform((value) => value.toLowerCase())).default([]);
+// No transforms here: the document is also a response schema, and zod cannot encode through a transform.
+// Routing compares names, domains and codes case-insensitively instead.
+const repEmail = z.email();
+const names = z.array(z.string().trim().min(1)).default([]);
 
 /** A territory: leads whose country, region or postcode matches go to the reps who cover it. */
 export const Territory = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
-    countries: z.array(z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166 alpha-2 code').transform((code) => code.toUpperCase())).default([]),
-    regions: lowerList,
+    countries: z.array(z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166 alpha-2 code')).default([]),
+    regions: names,
     /** e.g. `75` (Paris) or `69` (Rhône); compared on the postcode without spaces. */
     postcodePrefixes: z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'letters and digits')).default([]),
   })
@@ -20,9 +22,9 @@ export type Territory = z.infer<typeof Territory>;
 export const AccountOwnership = z
   .object({
     owner: repEmail,
-    companies: lowerList,
+    companies: names,
     /** E-mail or website domains, e.g. `acme.com`. */
-    domains: lowerList,
+    domains: names,
   })
   .refine((a) => a.companies.length + a.domains.length > 0, 'an account needs at least one company name or domain');
 export type AccountOwnership = z.infer<typeof AccountOwnership>;
@@ -117,9 +119,9 @@ function domainOf(value: string | null): string | null {
 
 function matchesTerritory(territory: Territory, lead: LeadForRouting): string | null {
   const country = lead.country?.trim().toUpperCase();
-  if (country !== undefined && territory.countries.includes(country)) return `country ${country}`;
+  if (country !== undefined && territory.countries.some((code) => code.toUpperCase() === country)) return `country ${country}`;
   const region = lead.region?.trim().toLowerCase();
-  if (region !== undefined && territory.regions.includes(region)) return `region ${lead.region}`;
+  if (region !== undefined && territory.regions.some((name) => name.toLowerCase() === region)) return `region ${lead.region}`;
   const postcode = lead.postcode?.replace(/\s+/g, '').toUpperCase();
   if (postcode !== undefined && postcode !== '') {
     const prefix = territory.postcodePrefixes.find((candidate) => postcode.startsWith(candidate.toUpperCase()));
@@ -153,16 +155,19 @@ export function routeLead(
   cursors: Readonly<Record<string, string>>,
   exclude: readonly string[] = [],
 ): RouteDecision {
-  const eligible = reps.filter((rep) => !exclude.includes(rep.email));
+  const excluded = new Set(exclude.map((email) => email.toLowerCase()));
+  const eligible = reps.map((rep) => ({ ...rep, email: rep.email.toLowerCase() })).filter((rep) => !excluded.has(rep.email));
   const byEmail = new Map(eligible.map((rep) => [rep.email, rep]));
+  const fallbackQueue = rules.fallbackQueue.toLowerCase();
 
   const company = lead.company?.trim().toLowerCase() || null;
   const domains = [domainOf(lead.email), domainOf(lead.website)].filter((domain): domain is string => domain !== null);
   for (const account of rules.accounts) {
-    const byCompany = company !== null && account.companies.includes(company);
-    const byDomain = domains.find((domain) => account.domains.some((owned) => domain === owned || domain.endsWith(`.${owned}`)));
+    const byCompany = company !== null && account.companies.some((name) => name.toLowerCase() === company);
+    const owned = account.domains.map((domain) => domain.toLowerCase());
+    const byDomain = domains.find((domain) => owned.some((mine) => domain === mine || domain.endsWith(`.${mine}`)));
     if (!byCompany && byDomain === undefined) continue;
-    const owner = byEmail.get(account.owner);
+    const owner = byEmail.get(account.owner.toLowerCase());
     if (owner?.available === true) {
       const why = byCompany ? `company ${lead.company}` : `domain ${byDomain}`;
       return { owner: owner.email, rule: { kind: 'account', reason: `account owner of ${why}` }, cursors: {} };
@@ -181,12 +186,12 @@ export function routeLead(
       };
     }
     // A lead of a covered territory waits for its own reps rather than going to someone else's.
-    return { owner: rules.fallbackQueue, rule: { kind: 'fallback', reason: `territory ${territory.id} (${match}): no rep available with room, fallback queue` }, cursors: {} };
+    return { owner: fallbackQueue, rule: { kind: 'fallback', reason: `territory ${territory.id} (${match}): no rep available with room, fallback queue` }, cursors: {} };
   }
 
   const rep = nextInTurn(eligible.filter(hasRoom), cursors[GENERAL_POOL]);
   if (rep !== undefined) {
     return { owner: rep.email, rule: { kind: 'round_robin', reason: 'round robin among available reps with room' }, cursors: { [GENERAL_POOL]: rep.email } };
   }
-  return { owner: rules.fallbackQueue, rule: { kind: 'fallback', reason: 'no rep available with room: fallback queue' }, cursors: {} };
+  return { owner: fallbackQueue, rule: { kind: 'fallback', reason: 'no rep available with room: fallback queue' }, cursors: {} };
 }
