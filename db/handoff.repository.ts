@@ -53,7 +53,7 @@ export async function upsertRep(db: Db, rep: SalesRep): Promise<void> {
     .execute();
 }
 
-export async function listReps(db: Db): Promise<(SalesRep & { openLeads: number })[]> {
+export async function listReps(db: Db | Trx): Promise<(SalesRep & { openLeads: number })[]> {
   const rows = await db
     .selectFrom('sales_reps')
     .select((eb) => [
@@ -252,7 +252,7 @@ export async function assignHandoff(db: Db, input: { handoffId: string; at: Date
       region: str(traits['region']),
       postcode: str(traits['postcode'] ?? traits['postalCode']),
     };
-    const reps: RepLoad[] = (await listReps(db)).map((rep) => ({ ...rep, territories: rep.territories }));
+    const reps: RepLoad[] = await listReps(trx);
     const cursors = Object.fromEntries((await trx.selectFrom('routing_cursors').select(['pool', 'last_owner']).execute()).map((row) => [row.pool, row.last_owner]));
     const decision = routeLead(rules, lead, reps, cursors, exclude);
     for (const [pool, owner] of Object.entries(decision.cursors)) {

@@ -235,6 +235,27 @@ describe('sales hand-off workflow', () => {
     expect((await act(handoff.id, 'accept', 'sam@seller.test')).json().handoff.status).toBe('accepted');
   });
 
+  it('reassigns the lead to another rep when the rules say so, with a fresh SLA and a new notification', async () => {
+    await configure(
+      { territories: [{ id: 'nz', countries: ['NZ'] }], sla: { businessHours: ALWAYS_OPEN, acceptWithinHours: 4, reminderAfterHours: 2, onBreach: 'reassign', maxReassignments: 1 } },
+      [{ email: 'first@seller.test', territories: ['nz'] }, { email: 'second@seller.test', territories: ['nz'] }],
+    );
+    const contactId = await qualifiedLead('kiwi', { country: 'NZ' });
+    const first = await handoffOf(contactId);
+    const other = first.owner === 'first@seller.test' ? 'second@seller.test' : 'first@seller.test';
+    await mailTo(first.owner!, /^new qualified lead, kiwi/);
+    await env.sleep('5 hours');
+    const reassigned = await eventually(async () => {
+      const row = await handoffOf(contactId);
+      return row.owner === other ? row : undefined;
+    }, 'reassigned to the other rep');
+    expect(reassigned.previous_owners).toEqual([first.owner]);
+    expect(reassigned.sla_due_at!.getTime()).toBeGreaterThan(first.sla_due_at!.getTime());
+    await mailTo(other, /^new qualified lead, kiwi/);
+    expect((await act(first.id, 'accept', first.owner!)).statusCode).toBe(403);
+    expect((await act(first.id, 'accept', other)).json().handoff.status).toBe('accepted');
+  });
+
   it('recycles a rejected lead into nurture (stage lead) only once the cooldown is over, keeping the reason', async () => {
     await configure({ recycleCooldownDays: 2 }, [{ email: 'rita@seller.test' }]);
     const contactId = await qualifiedLead('student', { country: 'US' });
