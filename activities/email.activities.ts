@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/connection.js';
 import { findContact } from '../db/contact.repository.js';
 import { claimEmail, markEmailFailed, markEmailSent } from '../db/email.repository.js';
+import { handoffNotice } from '../db/handoff.repository.js';
 import { traitValues } from '../domain/traits.js';
 import type { TemplateRenderer } from '../templates/renderer.js';
 import type { MailTransport } from './mail-transport.js';
@@ -29,6 +30,11 @@ export interface SendEmailInput {
   topic?: string;
   /** Extra Liquid variables beside `contact`: event properties, a coupon code. Ids and codes, not personal data. */
   data?: Record<string, unknown>;
+  /**
+   * Mail about the contact to someone else: the owner (or the manager it was escalated to) of a
+   * sales hand-off, read here with the hand-off's summary (as `handoff`) so the history keeps ids only.
+   */
+  recipient?: { handoffId: string; role: 'owner' | 'manager' };
 }
 
 export type SendEmailResult =
@@ -60,14 +66,18 @@ export function createEmailActivities(deps: EmailDependencies) {
     if (contact.email === null) {
       throw ApplicationFailure.nonRetryable(`contact ${input.contactId} has no e-mail address`, 'NoEmailAddress');
     }
+    const notice = input.recipient === undefined ? undefined : await handoffNotice(deps.db, input.recipient.handoffId, input.recipient.role);
+    if (notice !== undefined && notice.to === null) {
+      throw ApplicationFailure.nonRetryable(`hand-off ${input.recipient?.handoffId} has no ${input.recipient?.role} to write to`, 'NoRecipient');
+    }
     const emailId = emailIdFor(input.cause);
-    const outbox = await claimEmail(deps.db, { id: emailId, contactId: contact.id, template: input.template, to: contact.email });
+    const outbox = await claimEmail(deps.db, { id: emailId, contactId: contact.id, template: input.template, to: notice?.to ?? contact.email });
     if (outbox.status === 'sent') return { status: 'already-sent', emailId };
     if (outbox.status === 'failed') {
       throw ApplicationFailure.nonRetryable(`e-mail ${emailId} failed permanently: ${outbox.last_error ?? ''}`, 'EmailFailed');
     }
 
-    const rendered = await deps.templates.render(input.template, { ...input.data, contact: traitValues(contact.traits) });
+    const rendered = await deps.templates.render(input.template, { ...input.data, ...notice?.data, contact: traitValues(contact.traits) });
     try {
       const info = await deps.mailer.sendMail({
         from: deps.mailFrom,

@@ -13,6 +13,7 @@ import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerHandoffRoutes } from './routes/handoff.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -70,6 +71,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerEventRoutes(app, { ingest, auth });
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

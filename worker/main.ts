@@ -26,7 +26,7 @@ try {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(config.WORKFLOW_BUNDLE_PATH === undefined ? {} : { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }),
-    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
+    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db), crmWebhookSecret: config.CRM_WEBHOOK_SECRET }),
   });
   console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker shutdown; run() resolves after it.

@@ -10,3 +10,8 @@ export function rescoreWorkflowId(modelId: string, version: number): string {
 }
 
 export const STAGE_REVIEW_WORKFLOW_ID = 'maintenance:stage-review';
+
+/** One hand-off at a time per contact: a second MQL or journey request finds the running one. */
+export function handoffWorkflowId(contactId: string): string {
+  return `handoff:${contactId}`;
+}
