@@ -13,6 +13,8 @@ import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { createMessagingService, type LinkSettings } from './messaging.service.js';
+import { registerLinkRoutes } from './routes/links.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -29,6 +31,8 @@ export interface ApiDependencies {
   /** Local mode only: exposes the SMTP catcher at /dev/mailbox. */
   mailbox?: Mailbox;
   logLevel?: string;
+  /** Signs and verifies the links in e-mails (unsubscribe, preferences, clicks, opens); without it those routes are absent. */
+  links?: LinkSettings;
 }
 
 // Segment's own limit for one call; a batch has its own, larger one.
@@ -71,6 +75,9 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
+  if (deps.links !== undefined) {
+    registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, models, dispatcher) });
+  }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -11,12 +11,35 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  meta: TemplateMeta;
+}
+
+/** What the front matter says beside the subject. */
+export interface TemplateMeta {
+  /** Unset: the caller's category decides, else marketing (the safe side: consent is checked). */
+  category?: 'marketing' | 'transactional';
+  topic?: string;
+  /** `tracking: off` sends links as written and no open pixel. */
+  tracking: boolean;
+  /** A named sender identity (MAIL_SENDERS). */
+  sender?: string;
 }
 
 interface CompiledTemplate {
   subject: Template[];
   html: Template[];
   text: Template[];
+  meta: TemplateMeta;
+}
+
+function metaOf(front: Record<string, string>): TemplateMeta {
+  const category = front['category'];
+  return {
+    ...(category === 'marketing' || category === 'transactional' ? { category } : {}),
+    ...(front['topic'] === undefined ? {} : { topic: front['topic'] }),
+    tracking: front['tracking'] !== 'off',
+    ...(front['sender'] === undefined ? {} : { sender: front['sender'] }),
+  };
 }
 
 export class TemplateError extends Error {
@@ -65,7 +88,7 @@ export class TemplateRenderer {
         this.htmlLiquid.render(template.html, data),
         this.textLiquid.render(template.text, data),
       ]);
-      return { subject: subject.trim(), html, text };
+      return { subject: subject.trim(), html, text, meta: template.meta };
     });
   }
 
@@ -113,6 +136,7 @@ export class TemplateRenderer {
       subject: this.textLiquid.parse(meta['subject']),
       html: this.htmlLiquid.parse(result.html),
       text: this.textLiquid.parse(text),
+      meta: metaOf(meta),
     };
   }
 }
