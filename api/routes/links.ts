@@ -49,12 +49,16 @@ const PreferencesForm = z.object({
 export function registerLinkRoutes(app: ApiInstance, deps: { db: Db; links: LinkSettings; messaging: MessagingService }): void {
   const { secret } = deps.links;
 
-  /** 400 for a token that is not one, 403 for a forged, foreign or expired one: nothing is changed either way. */
+  /**
+   * 400 for a token that is not one, 403 for a forged, foreign or expired one (400 for redirects and
+   * pixels, which have nothing to forbid): nothing is changed or recorded either way.
+   */
   function claimsOf(token: string, purpose: TokenPurpose): TokenClaims {
     const result = verifyToken(secret, token, purpose, new Date());
     if (result.valid) return result.claims;
     if (result.reason === 'malformed') throw new HttpError(400, 'invalid_token', 'this link is damaged: copy the whole link from the e-mail');
-    throw new HttpError(403, 'invalid_token', result.reason === 'expired' ? 'this link has expired' : 'this link is not valid');
+    const status = purpose === 'click' || purpose === 'open' ? 400 : 403;
+    throw new HttpError(status, 'invalid_token', result.reason === 'expired' ? 'this link has expired' : 'this link is not valid');
   }
 
   async function preferencesPage(reply: FastifyReply, claims: TokenClaims, notice: string) {
