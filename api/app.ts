@@ -15,6 +15,7 @@ import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { createMessagingService, type LinkSettings } from './messaging.service.js';
 import { registerLinkRoutes } from './routes/links.js';
+import { registerConsentRoutes } from './routes/consent.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -33,6 +34,8 @@ export interface ApiDependencies {
   logLevel?: string;
   /** Signs and verifies the links in e-mails (unsubscribe, preferences, clicks, opens); without it those routes are absent. */
   links?: LinkSettings;
+  /** Subscriptions wait for an e-mailed confirmation unless a request says otherwise (DOUBLE_OPT_IN). */
+  doubleOptIn?: boolean;
 }
 
 // Segment's own limit for one call; a batch has its own, larger one.
@@ -80,6 +83,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   if (deps.links !== undefined) {
     registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, models, dispatcher) });
   }
+  registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

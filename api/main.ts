@@ -19,6 +19,7 @@ try {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logLevel: config.LOG_LEVEL,
     links: { secret: linkSecret },
+    doubleOptIn: config.DOUBLE_OPT_IN,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);

@@ -4,6 +4,8 @@ import { dispatchPending, type OrchestrationIntent } from '../db/outbox.reposito
 import { STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
 import type { stageReviewWorkflow } from '../workflows/stage-review.workflow.js';
 import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
+import type { subscriptionConfirmationWorkflow } from '../workflows/subscription-confirmation.workflow.js';
+import { subscriptionConfirmationWorkflowId } from '../workflows/ids.js';
 
 /** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
 export type Orchestrator = (intent: OrchestrationIntent) => Promise<void>;
@@ -27,6 +29,19 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string): O
         return;
       case 'stage_changed':
         // Recorded as a `stage_changed` event; journeys that start on a stage subscribe here.
+        return;
+      case 'subscription_confirmation':
+        try {
+          await client.workflow.start<typeof subscriptionConfirmationWorkflow>('subscriptionConfirmationWorkflow', {
+            taskQueue,
+            workflowId: subscriptionConfirmationWorkflowId(intent.contactId, intent.topic, intent.requestedAt),
+            args: [{ contactId: intent.contactId, topic: intent.topic }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
         return;
     }
   };

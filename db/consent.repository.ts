@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { ALL_TOPICS, type SubscriptionStatus, type SuppressionReason } from '../domain/send-policy.js';
 import type { Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
-import type { EmailStatus } from './database.js';
+import type { Database, EmailStatus } from './database.js';
 
 /** Everything the send path checks before an e-mail leaves, read in one round trip. */
 export interface SendContext {
@@ -80,6 +80,8 @@ export async function listSubscriptions(db: Db, contactId: string): Promise<Subs
   return rows.map((row) => ({ topic: row.topic, status: row.status, source: row.source, updatedAt: row.updated_at, confirmedAt: row.confirmed_at }));
 }
 
+export type SubscriptionChange = { topic: string; from: SubscriptionStatus | null; to: SubscriptionStatus };
+
 /**
  * Sets the status of several topics of one contact. Returns the topics whose status changed, so the
  * caller records an event only for a real change (a second one-click POST changes nothing).
@@ -90,34 +92,44 @@ export async function setSubscriptions(
   changes: readonly { topic: string; status: SubscriptionStatus }[],
   source: string,
   now: Date,
-): Promise<{ topic: string; from: SubscriptionStatus | null; to: SubscriptionStatus }[]> {
+): Promise<SubscriptionChange[]> {
   if (changes.length === 0) return [];
-  return db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('contact_subscriptions')
-      .select(['topic', 'status'])
-      .where('contact_id', '=', contactId)
-      .where('topic', 'in', changes.map((change) => change.topic))
-      .forUpdate()
+  return db.transaction().execute((trx) => setSubscriptionsIn(trx, contactId, changes, source, now));
+}
+
+/** As setSubscriptions, inside the caller's transaction (which may write an outbox intent beside it). */
+export async function setSubscriptionsIn(
+  trx: Transaction<Database>,
+  contactId: string,
+  changes: readonly { topic: string; status: SubscriptionStatus }[],
+  source: string,
+  now: Date,
+): Promise<SubscriptionChange[]> {
+  if (changes.length === 0) return [];
+  const before = await trx
+    .selectFrom('contact_subscriptions')
+    .select(['topic', 'status'])
+    .where('contact_id', '=', contactId)
+    .where('topic', 'in', changes.map((change) => change.topic))
+    .forUpdate()
+    .execute();
+  const previous = new Map(before.map((row) => [row.topic, row.status]));
+  const changed = changes.filter((change) => previous.get(change.topic) !== change.status);
+  if (changed.length > 0) {
+    await trx
+      .insertInto('contact_subscriptions')
+      .values(changed.map((change) => ({ contact_id: contactId, topic: change.topic, status: change.status, source, updated_at: now, confirmed_at: change.status === 'subscribed' ? now : null })))
+      .onConflict((oc) =>
+        oc.columns(['contact_id', 'topic']).doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          source: eb.ref('excluded.source'),
+          updated_at: eb.ref('excluded.updated_at'),
+          confirmed_at: eb.ref('excluded.confirmed_at'),
+        })),
+      )
       .execute();
-    const previous = new Map(before.map((row) => [row.topic, row.status]));
-    const changed = changes.filter((change) => previous.get(change.topic) !== change.status);
-    if (changed.length > 0) {
-      await trx
-        .insertInto('contact_subscriptions')
-        .values(changed.map((change) => ({ contact_id: contactId, topic: change.topic, status: change.status, source, updated_at: now, confirmed_at: change.status === 'subscribed' ? now : null })))
-        .onConflict((oc) =>
-          oc.columns(['contact_id', 'topic']).doUpdateSet((eb) => ({
-            status: eb.ref('excluded.status'),
-            source: eb.ref('excluded.source'),
-            updated_at: eb.ref('excluded.updated_at'),
-            confirmed_at: eb.ref('excluded.confirmed_at'),
-          })),
-        )
-        .execute();
-    }
-    return changed.map((change) => ({ topic: change.topic, from: previous.get(change.topic) ?? null, to: change.status }));
-  });
+  }
+  return changed.map((change) => ({ topic: change.topic, from: previous.get(change.topic) ?? null, to: change.status }));
 }
 
 /** Blocks an address; the first reason recorded stays (a hard bounce is not downgraded to manual). */

@@ -23,6 +23,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { emailIdFor } from '../activities/email.activities.js';
 import type { Activities } from '../activities/index.js';
 import { rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
+import { subscriptionConfirmationWorkflowId } from '../workflows/ids.js';
 import type * as Workflows from '../workflows/index.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureTemporalTestServer } from './temporal-tools.js';
@@ -147,6 +148,14 @@ export const SCENARIOS: Scenario[] = [
       await env.sleep('60 minutes');
       await eventsReached(handle, 'timerStartedEventAttributes', 2);
     },
+  }),
+  scenario({
+    workflowType: 'subscriptionConfirmationWorkflow',
+    scenario: 'sent',
+    workflowId: subscriptionConfirmationWorkflowId(GRACE, 'newsletter', '2026-11-23T10:00:00.000Z'),
+    args: [{ contactId: GRACE, topic: 'newsletter' }],
+    activities: { sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }) },
+    outcome: 'completed',
   }),
 ];
 

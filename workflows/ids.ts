@@ -10,3 +10,8 @@ export function rescoreWorkflowId(modelId: string, version: number): string {
 }
 
 export const STAGE_REVIEW_WORKFLOW_ID = 'maintenance:stage-review';
+
+/** One confirmation e-mail per double opt-in request: asking again later is a new request. */
+export function subscriptionConfirmationWorkflowId(contactId: string, topic: string, requestedAt: string): string {
+  return `consent:contact:${contactId}:topic:${topic}:${requestedAt}`;
+}

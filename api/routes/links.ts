@@ -119,6 +119,24 @@ export function registerLinkRoutes(app: ApiInstance, deps: { db: Db; links: Link
         return preferencesPage(reply, { ...claims, contactId: result.contactId }, 'Your choices are saved.');
       },
     );
+
+    // Double opt-in. Opening the link only shows a button: mail scanners open links, people press buttons.
+    scope.get('/confirm/:token', { schema: { summary: 'The double opt-in page: a button that confirms the subscription', tags: ['links'], params: TokenParams } }, async (request, reply) => {
+      const claims = claimsOf(request.params.token, 'confirm');
+      const body = `<p>Confirm that you want to receive ${escapeHtml(labelOf(claims.topic ?? ''))} from us.</p><form method="post" action="/confirm/${escapeHtml(request.params.token)}"><button type="submit">Yes, subscribe me</button></form>`;
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page('Confirm your subscription', body));
+    });
+
+    scope.post('/confirm/:token', { schema: { summary: 'Confirms a pending subscription (double opt-in)', tags: ['links'], params: TokenParams } }, async (request, reply) => {
+      const claims = claimsOf(request.params.token, 'confirm');
+      const topic = claims.topic ?? '';
+      const subscriptions = await listSubscriptions(deps.db, claims.contactId);
+      const status = subscriptions.find((s) => s.topic === topic)?.status;
+      // Only a pending request is confirmed: an old link never overrides a later unsubscribe.
+      if (status === 'pending') await deps.messaging.changeSubscriptions(claims.contactId, [{ topic, status: 'subscribed' }, { topic: ALL_TOPICS, status: 'subscribed' }], 'double-opt-in', {}, new Date());
+      const notice = status === 'pending' || status === 'subscribed' ? 'Thank you: your subscription is confirmed.' : 'This request was withdrawn; choose what you receive below.';
+      return preferencesPage(reply, claims, notice);
+    });
   });
 
   app.get(

@@ -131,3 +131,60 @@ describe('one-click unsubscribe and tracked links, end to end over HTTP', () => 
     expect(await eventsOf(contactId, 'email_opened')).toHaveLength(1);
   });
 });
+
+describe('double opt-in and suppressions over HTTP', () => {
+  let engine: RunningEngine;
+  beforeAll(async () => {
+    engine = await startEngine();
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+  const raw = (path: string, init: RequestInit = {}) => fetch(`${engine.baseUrl}${path}`, { redirect: 'manual', ...init });
+
+  it('keeps a double opt-in subscription pending until the contact confirms through the e-mailed link', async () => {
+    const identify = await engine.post('/v1/identify', { type: 'identify', userId: 'u-lea', messageId: 'lea-1', traits: { email: 'lea@example.com', firstName: 'Léa' } });
+    const contactId: string = identify.body.contactId;
+    const subscribe = () => engine.put(`/v1/contacts/${contactId}/subscriptions`, { topics: { newsletter: 'subscribed' }, doubleOptIn: true }, { authorization: `Bearer ${engine.keys.write}` });
+    const requested = await subscribe();
+    expect(requested.status).toBe(200);
+    expect(requested.body.subscriptions).toEqual([expect.objectContaining({ topic: 'newsletter', status: 'pending', confirmedAt: null })]);
+
+    const [mail] = await engine.smtp.waitFor((message) => message.to.includes('lea@example.com') && message.subject === 'Please confirm your subscription');
+    expect(mail!.headers['x-relance-category']).toBe('transactional');
+    expect(mail!.text).toContain('Hello Léa,');
+    const confirmPath = new URL(/href="([^"]*\/confirm\/[^"]+)"/.exec(mail!.html)![1]!).pathname;
+
+    // Opening the link shows a button and changes nothing; a forged token is refused.
+    expect((await raw(confirmPath)).status).toBe(200);
+    expect((await engine.get(`/v1/contacts/${contactId}/subscriptions`)).body.subscriptions[0].status).toBe('pending');
+    expect((await raw(`${confirmPath.slice(0, -2)}${confirmPath.endsWith('AA') ? 'BB' : 'AA'}`, { method: 'POST' })).status).toBe(403);
+
+    const confirmed = await raw(confirmPath, { method: 'POST' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('your subscription is confirmed');
+    const after = await engine.get(`/v1/contacts/${contactId}/subscriptions`);
+    expect(after.body.subscriptions).toEqual(expect.arrayContaining([expect.objectContaining({ topic: 'newsletter', status: 'subscribed', source: 'double-opt-in' })]));
+
+    // Signing up again does not put a confirmed subscription back to pending, nor send another confirmation.
+    expect((await subscribe()).body.subscriptions).toEqual(expect.arrayContaining([expect.objectContaining({ topic: 'newsletter', status: 'subscribed' })]));
+    const confirmations = await engine.database.db.selectFrom('orchestration_outbox').select('payload').where('kind', '=', 'subscription_confirmation').execute();
+    expect(confirmations.map((row) => row.payload)).toEqual([expect.objectContaining({ contactId, topic: 'newsletter' })]);
+  });
+
+  it('validates subscription and suppression requests, and manages suppressions with the admin key', async () => {
+    const bad = await engine.put('/v1/contacts/7d3a9e10-0000-4000-8000-000000000001/subscriptions', { topics: { 'Bad Topic': 'subscribed' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toContain('topics');
+    expect((await engine.put('/v1/contacts/7d3a9e10-0000-4000-8000-000000000001/subscriptions', { topics: { newsletter: 'subscribed' } })).status).toBe(404);
+
+    const suppressed = await engine.post('/v1/suppressions', { address: 'Complainer@Example.com', reason: 'complaint', detail: 'feedback loop' }, { authorization: `Bearer ${engine.keys.admin}` });
+    expect(suppressed).toMatchObject({ status: 200, body: { address: 'complainer@example.com', reason: 'complaint', detail: 'feedback loop' } });
+    expect((await engine.get('/v1/suppressions/complainer@example.com')).body.reason).toBe('complaint');
+    expect((await engine.post('/v1/suppressions', { address: 'not-an-address', reason: 'manual' }, { authorization: `Bearer ${engine.keys.admin}` })).status).toBe(400);
+    expect((await engine.post('/v1/suppressions', { address: 'x@example.com', reason: 'manual' })).status).toBe(403);
+    const lifted = await fetch(`${engine.baseUrl}/v1/suppressions/complainer@example.com`, { method: 'DELETE', headers: { authorization: `Bearer ${engine.keys.admin}` } });
+    expect(lifted.status).toBe(204);
+    expect((await engine.get('/v1/suppressions/complainer@example.com')).status).toBe(404);
+  });
+});
