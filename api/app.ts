@@ -16,6 +16,8 @@ import { registerHealthRoutes } from './routes/health.js';
 import { createMessagingService, type LinkSettings } from './messaging.service.js';
 import { registerLinkRoutes } from './routes/links.js';
 import { registerConsentRoutes } from './routes/consent.js';
+import { registerTemplateRoutes } from './routes/templates.js';
+import { TemplateRenderer } from '../templates/renderer.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -36,6 +38,8 @@ export interface ApiDependencies {
   links?: LinkSettings;
   /** Subscriptions wait for an e-mailed confirmation unless a request says otherwise (DOUBLE_OPT_IN). */
   doubleOptIn?: boolean;
+  /** Templates to validate and preview; the project's templates/ folder unless a test passes its own. */
+  templates?: TemplateRenderer;
 }
 
 // Segment's own limit for one call; a batch has its own, larger one.
@@ -84,6 +88,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
     registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, models, dispatcher) });
   }
   registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
+  registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
