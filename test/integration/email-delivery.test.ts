@@ -180,4 +180,21 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     const sent = await activitiesAt(new Date(deferred.status === 'deferred' ? deferred.until : 0)).sendEmail({ cause: 'test/quiet/fay', contactId: fay.id, template: 'product-news' });
     expect(sent).toEqual({ status: 'sent', emailId: deferred.emailId });
   });
+
+  it('keeps an unsubscribe when the profile that made it is merged into another', async () => {
+    const anonymous = await contact('Gus');
+    await subscribe(anonymous.id, 'product_news');
+    await setSubscriptions(database.db, anonymous.id, [{ topic: 'product_news', status: 'unsubscribed' }], 'one-click', noon);
+    const model = await new ScoringModelStore(database.db).active();
+    // The site's user signs in with a profile that still says subscribed, then the browser is linked to it.
+    const known = InboundEvent.parse({ type: 'identify', userId: 'user-gus', messageId: 'known-gus', traits: { lastName: 'Grissom' } });
+    const { outcomes } = await storeEvents(database.db, [normalizeEvent(known, noon)], model, noon);
+    await subscribe(outcomes[0]!.contactId, 'product_news');
+    const link = InboundEvent.parse({ type: 'identify', userId: 'user-gus', anonymousId: 'anon-Gus', messageId: 'link-gus' });
+    await storeEvents(database.db, [normalizeEvent(link, noon)], model, noon);
+
+    expect(await activitiesAt(noon).sendEmail({ cause: 'test/merge/gus', contactId: outcomes[0]!.contactId, template: 'product-news' })).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+    const rows = await database.db.selectFrom('contact_subscriptions').select(['contact_id', 'status']).where('topic', '=', 'product_news').where('contact_id', 'in', [anonymous.id, outcomes[0]!.contactId]).execute();
+    expect(rows).toEqual([{ contact_id: outcomes[0]!.contactId, status: 'unsubscribed' }]);
+  });
 });
