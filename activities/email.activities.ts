@@ -200,14 +200,16 @@ export function createEmailActivities(deps: EmailDependencies) {
       });
       smtpResponse = info.response;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // Servers quote the recipient in their refusals; the address stays in the database, out of
+      // Temporal's history and the worker's logs.
+      const message = (error instanceof Error ? error.message : String(error)).split(context.email).join('<recipient>');
       if (classifySmtpError(error) === 'permanent') {
         await markEmailFailed(deps.db, emailId, message, true);
         await suppressAddress(deps.db, context.email, 'hard_bounce', message.slice(0, 500));
         throw ApplicationFailure.nonRetryable(message, 'SmtpPermanentFailure');
       }
       await releaseEmail(deps.db, emailId, message);
-      throw error;
+      throw ApplicationFailure.retryable(message, 'SmtpTransientFailure');
     }
     await markEmailSent(deps.db, emailId, rendered.subject, smtpResponse);
     return { status: 'sent', emailId };

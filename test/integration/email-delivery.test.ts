@@ -32,7 +32,7 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
   beforeAll(async () => {
     [database, smtp] = await Promise.all([
       createTestDatabase(),
-      startSmtpCatcher({ refuse: ({ to }) => (to.includes('gone@example.com') ? Object.assign(new Error('550 5.1.1 mailbox unavailable'), { responseCode: 550 }) : undefined) }),
+      startSmtpCatcher({ refuse: ({ to }) => (to.includes('gone@example.com') ? Object.assign(new Error('550 5.1.1 <gone@example.com>: mailbox unavailable'), { responseCode: 550 }) : undefined) }),
     ]);
     mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 100 });
     templatesDir = await mkdtemp(path.join(tmpdir(), 'relance-templates-'));
@@ -141,6 +141,9 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     const activities = activitiesAt(noon);
     const failure = await activities.sendEmail({ cause: 'test/news/gone-1', contactId: gone.id, template: 'product-news' }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ type: 'SmtpPermanentFailure', nonRetryable: true });
+    // The refusal quoted the address; the failure that reaches Temporal's history does not.
+    expect((failure as Error).message).toContain('550 5.1.1 <<recipient>>: mailbox unavailable');
+    expect((failure as Error).message).not.toContain('gone@example.com');
     expect(await outboxRow(emailIdFor('test/news/gone-1'))).toMatchObject({ status: 'failed' });
     expect(await findSuppression(database.db, gone.email)).toMatchObject({ reason: 'hard_bounce', detail: expect.stringContaining('550') });
 
