@@ -78,6 +78,9 @@ function domainOf(address: string): string {
   return match?.[1] ?? 'relance.localhost';
 }
 
+/** Longer than any SMTP exchange can last (the transport's timeouts), so an attempt this old is over. */
+export const SEND_IN_FLIGHT_LIMIT_MS = 5 * 60_000;
+
 // Confirmation links of a double opt-in stay valid for a month; unsubscribe links never expire.
 const CONFIRM_TTL_SECONDS = 30 * 86_400;
 
@@ -134,10 +137,17 @@ export function createEmailActivities(deps: EmailDependencies) {
     switch (context.outbox?.status) {
       case 'sent':
         return { status: 'already-sent', emailId };
-      case 'sending':
-        // An earlier attempt handed it to SMTP and stopped before writing the answer down.
+      case 'sending': {
+        // Another attempt handed it to SMTP and has not written the answer down. If that attempt may
+        // still be talking to the server (Temporal started this one after a timeout), wait for it;
+        // past any SMTP timeout it is over, its outcome unknown, and it is not sent a second time.
+        const handedOverAt = context.outbox.handedOverAt?.getTime() ?? 0;
+        if (now.getTime() - handedOverAt < SEND_IN_FLIGHT_LIMIT_MS) {
+          throw ApplicationFailure.retryable(`e-mail ${emailId} is being handed to SMTP by another attempt`, 'EmailSendInProgress');
+        }
         await markEmailSentUnconfirmed(deps.db, emailId);
         return { status: 'already-sent', emailId };
+      }
       case 'skipped':
         return { status: 'skipped', emailId, reason: context.outbox.skipReason ?? 'skipped' };
       case 'failed':

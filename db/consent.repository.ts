@@ -15,7 +15,7 @@ export interface SendContext {
   marketingSentInWindow: number;
   oldestMarketingSentAt: Date | null;
   /** The outbox row of this e-mail from an earlier attempt, if any. */
-  outbox: { status: EmailStatus; skipReason: string | null } | null;
+  outbox: { status: EmailStatus; skipReason: string | null; handedOverAt: Date | null } | null;
 }
 
 /**
@@ -37,6 +37,7 @@ export async function loadSendContext(
     oldest_marketing: Date | null;
     outbox_status: EmailStatus | null;
     outbox_skip_reason: string | null;
+    outbox_sent_at: Date | null;
   }>`
     with contact as (
       select c.id, c.email, c.traits from contacts c
@@ -50,7 +51,7 @@ export async function loadSendContext(
       (select s.status from contact_subscriptions s where s.contact_id = contact.id and s.topic = ${ALL_TOPICS}) as all_status,
       (select x.reason from suppressions x where x.address = lower(contact.email)) as suppression,
       budget.sent as marketing_sent, budget.oldest as oldest_marketing,
-      o.status as outbox_status, o.skip_reason as outbox_skip_reason
+      o.status as outbox_status, o.skip_reason as outbox_skip_reason, o.sent_at as outbox_sent_at
     from contact cross join budget left join email_messages o on o.id = ${input.emailId}`.execute(db);
   const row = rows[0];
   if (row === undefined) return undefined;
@@ -63,7 +64,7 @@ export async function loadSendContext(
     suppression: row.suppression,
     marketingSentInWindow: row.marketing_sent,
     oldestMarketingSentAt: row.oldest_marketing,
-    outbox: row.outbox_status === null ? null : { status: row.outbox_status, skipReason: row.outbox_skip_reason },
+    outbox: row.outbox_status === null ? null : { status: row.outbox_status, skipReason: row.outbox_skip_reason, handedOverAt: row.outbox_sent_at },
   };
 }
 

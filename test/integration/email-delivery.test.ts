@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmailActivities, emailIdFor, type MessagingOptions } from '../../activities/email.activities.js';
+import { SEND_IN_FLIGHT_LIMIT_MS, createEmailActivities, emailIdFor, type MessagingOptions } from '../../activities/email.activities.js';
+import { claimEmailForSending } from '../../db/email.repository.js';
 import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { findSuppression, setSubscriptions } from '../../db/consent.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
@@ -199,5 +200,18 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     expect(await activitiesAt(noon).sendEmail({ cause: 'test/merge/gus', contactId: outcomes[0]!.contactId, template: 'product-news' })).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
     const rows = await database.db.selectFrom('contact_subscriptions').select(['contact_id', 'status']).where('topic', '=', 'product_news').where('contact_id', 'in', [anonymous.id, outcomes[0]!.contactId]).execute();
     expect(rows).toEqual([{ contact_id: outcomes[0]!.contactId, status: 'unsubscribed' }]);
+  });
+
+  it('waits for an attempt that may still be handing the e-mail to SMTP, and never sends a second copy', async () => {
+    const hal = await contact('Hal');
+    const emailId = emailIdFor('test/overlap/hal');
+    // An earlier attempt claimed the e-mail and is (as far as anyone knows) still talking to the server.
+    await claimEmailForSending(database.db, { id: emailId, contactId: hal.id, template: 'welcome', to: hal.email, category: 'transactional', topic: null }, noon);
+    const send = (at: Date) => activitiesAt(at).sendEmail({ cause: 'test/overlap/hal', contactId: hal.id, template: 'welcome' });
+    await expect(send(new Date(noon.getTime() + 60_000))).rejects.toMatchObject({ type: 'EmailSendInProgress', nonRetryable: false });
+    // Past any SMTP timeout that attempt is over; whether it got through is unknown, so nothing is resent.
+    expect(await send(new Date(noon.getTime() + SEND_IN_FLIGHT_LIMIT_MS + 1))).toEqual({ status: 'already-sent', emailId });
+    expect(await outboxRow(emailId)).toMatchObject({ status: 'sent', last_error: expect.stringContaining('outcome unknown') });
+    expect(received(hal.email)).toEqual([]);
   });
 });
