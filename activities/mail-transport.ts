@@ -23,6 +23,10 @@ export function createMailTransport(options: MailTransportOptions): MailTranspor
     secure,
     auth: url.username === '' ? undefined : { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
     maxConnections: options.poolSize,
+    // Bounded exchanges: the send path treats an e-mail handed over minutes ago as finished (SEND_IN_FLIGHT_LIMIT_MS).
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
     maxMessages: Infinity,
     rateDelta: 1000,
     rateLimit: Math.max(1, Math.round(options.ratePerSecond)),

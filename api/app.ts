@@ -14,6 +14,11 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHandoffRoutes } from './routes/handoff.js';
+import { createMessagingService, type LinkSettings } from './messaging.service.js';
+import { registerLinkRoutes } from './routes/links.js';
+import { registerConsentRoutes } from './routes/consent.js';
+import { registerTemplateRoutes } from './routes/templates.js';
+import { TemplateRenderer } from '../templates/renderer.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -30,6 +35,12 @@ export interface ApiDependencies {
   /** Local mode only: exposes the SMTP catcher at /dev/mailbox. */
   mailbox?: Mailbox;
   logLevel?: string;
+  /** Signs and verifies the links in e-mails (unsubscribe, preferences, clicks, opens); without it those routes are absent. */
+  links?: LinkSettings;
+  /** Subscriptions wait for an e-mailed confirmation unless a request says otherwise (DOUBLE_OPT_IN). */
+  doubleOptIn?: boolean;
+  /** Templates to validate and preview; the project's templates/ folder unless a test passes its own. */
+  templates?: TemplateRenderer;
 }
 
 // Segment's own limit for one call; a batch has its own, larger one.
@@ -39,6 +50,8 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info', redact: ['req.headers.authorization'] },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Signed link tokens (a click token carries its destination URL) are longer than the default 100.
+    routerOptions: { maxParamLength: 4096 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -73,6 +86,11 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
+  if (deps.links !== undefined) {
+    registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, models, dispatcher) });
+  }
+  registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
+  registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

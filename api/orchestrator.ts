@@ -5,6 +5,8 @@ import { handoffWorkflowId, STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '
 import type { handoffWorkflow, HandoffWorkflowInput } from '../workflows/handoff.workflow.js';
 import type { stageReviewWorkflow } from '../workflows/stage-review.workflow.js';
 import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
+import type { subscriptionConfirmationWorkflow } from '../workflows/subscription-confirmation.workflow.js';
+import { subscriptionConfirmationWorkflowId } from '../workflows/ids.js';
 
 /** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
 export type Orchestrator = (intent: OrchestrationIntent) => Promise<void>;
@@ -32,6 +34,19 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string): O
         return;
       case 'handoff_requested':
         await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: intent.reason, source: intent.source });
+        return;
+      case 'subscription_confirmation':
+        try {
+          await client.workflow.start<typeof subscriptionConfirmationWorkflow>('subscriptionConfirmationWorkflow', {
+            taskQueue,
+            workflowId: subscriptionConfirmationWorkflowId(intent.contactId, intent.topic, intent.requestedAt),
+            args: [{ contactId: intent.contactId, topic: intent.topic }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
         return;
     }
   };

@@ -112,7 +112,11 @@ export interface EventTable {
   context: Json<Record<string, unknown>>;
 }
 
-export type EmailStatus = 'pending' | 'sent' | 'failed';
+/**
+ * `sending`: handed to SMTP, outcome not yet recorded; `skipped`: consent, suppression or budget said
+ * no (final for this cause); `deferred`: quiet hours or budget, the caller asks again later.
+ */
+export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'deferred';
 
 /**
  * The outbox of e-mails. The primary key is derived from the cause of the e-mail (journey run + node,
@@ -129,7 +133,30 @@ export interface EmailMessageTable {
   smtp_response: string | null;
   last_error: string | null;
   created_at: CreatedAt;
+  /** When it was handed to SMTP (set on `sending`, kept on `sent`): the weekly budget counts by it. */
   sent_at: Timestamp | null;
+  category: Generated<'marketing' | 'transactional'>;
+  topic: Generated<string | null>;
+  skip_reason: Generated<string | null>;
+  deferred_until: Generated<Date | null>;
+}
+
+/** Consent per contact and topic (`all` records an unsubscribe from every marketing topic). */
+export interface ContactSubscriptionTable {
+  contact_id: string;
+  topic: string;
+  status: 'subscribed' | 'pending' | 'unsubscribed';
+  /** Who changed it: `api`, `one-click`, `preferences`, `double-opt-in`, `event:<messageId>`. */
+  source: string;
+  updated_at: Timestamp;
+  confirmed_at: Timestamp | null;
+}
+
+export interface SuppressionTable {
+  address: string;
+  reason: 'hard_bounce' | 'complaint' | 'manual';
+  detail: string | null;
+  created_at: CreatedAt;
 }
 
 export interface Database {
@@ -151,6 +178,8 @@ export interface Database {
   handoffs: HandoffTable;
   handoff_actions: HandoffActionTable;
   crm_deliveries: CrmDeliveryTable;
+  contact_subscriptions: ContactSubscriptionTable;
+  suppressions: SuppressionTable;
 }
 
 export type Contact = Selectable<ContactTable>;

@@ -22,7 +22,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { emailIdFor } from '../activities/email.activities.js';
 import type { Activities } from '../activities/index.js';
-import { handoffWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
+import { handoffWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
 import { salesActionSignal } from '../workflows/handoff.signals.js';
 import type * as Workflows from '../workflows/index.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
@@ -181,6 +181,14 @@ export const SCENARIOS: Scenario[] = [
       await eventsReached(handle, 'activityTaskCompletedEventAttributes', 9);
       await handle.signal(salesActionSignal, { status: 'rejected' });
     },
+  }),
+  scenario({
+    workflowType: 'subscriptionConfirmationWorkflow',
+    scenario: 'sent',
+    workflowId: subscriptionConfirmationWorkflowId(GRACE, 'newsletter', '2026-11-23T10:00:00.000Z'),
+    args: [{ contactId: GRACE, topic: 'newsletter' }],
+    activities: { sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }) },
+    outcome: 'completed',
   }),
 ];
 

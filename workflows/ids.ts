@@ -15,3 +15,8 @@ export const STAGE_REVIEW_WORKFLOW_ID = 'maintenance:stage-review';
 export function handoffWorkflowId(contactId: string): string {
   return `handoff:${contactId}`;
 }
+
+/** One confirmation e-mail per double opt-in request: asking again later is a new request. */
+export function subscriptionConfirmationWorkflowId(contactId: string, topic: string, requestedAt: string): string {
+  return `consent:contact:${contactId}:topic:${topic}:${requestedAt}`;
+}
