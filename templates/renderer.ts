@@ -58,8 +58,11 @@ export interface TemplateReport {
 
 const TEMPLATE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
-/** What the send path puts beside `contact`: callers add `event`, `coupon`, `newsletter` through `data`. */
-export const KNOWN_VARIABLE_ROOTS = ['contact', 'event', 'coupon', 'newsletter', 'site', 'unsubscribe_url', 'preferences_url', 'confirm_url'] as const;
+/**
+ * What the send path puts beside `contact`: callers add `event`, `coupon`, `newsletter` through `data`;
+ * a sales hand-off notice adds `handoff` (the lead summary) and `notice` (first, reminder, escalation).
+ */
+export const KNOWN_VARIABLE_ROOTS = ['contact', 'event', 'coupon', 'newsletter', 'site', 'handoff', 'notice', 'unsubscribe_url', 'preferences_url', 'confirm_url'] as const;
 
 export class TemplateError extends Error {
   constructor(
