@@ -10,7 +10,7 @@ import { signToken } from '../domain/tokens.js';
 import { rewriteTrackedHtml } from '../domain/tracking.js';
 import { traitValues } from '../domain/traits.js';
 import { TemplateError, type TemplateRenderer } from '../templates/renderer.js';
-import type { MailTransport } from './mail-transport.js';
+import { SendClaimLost, sendAtCommitPoint, type MailTransport } from './mail-transport.js';
 import { classifySmtpError } from './smtp-errors.js';
 
 export interface SenderIdentity {
@@ -84,9 +84,6 @@ function domainOf(address: string): string {
   return match?.[1] ?? 'relance.localhost';
 }
 
-/** Longer than any SMTP exchange can last (the transport's timeouts), so an attempt this old is over. */
-export const SEND_IN_FLIGHT_LIMIT_MS = 5 * 60_000;
-
 // Confirmation links of a double opt-in stay valid for a month; unsubscribe links never expire.
 const CONFIRM_TTL_SECONDS = 30 * 86_400;
 
@@ -143,17 +140,11 @@ export function createEmailActivities(deps: EmailDependencies) {
     switch (context.outbox?.status) {
       case 'sent':
         return { status: 'already-sent', emailId };
-      case 'sending': {
-        // Another attempt handed it to SMTP and has not written the answer down. If that attempt may
-        // still be talking to the server (Temporal started this one after a timeout), wait for it;
-        // past any SMTP timeout it is over, its outcome unknown, and it is not sent a second time.
-        const handedOverAt = context.outbox.handedOverAt?.getTime() ?? 0;
-        if (now.getTime() - handedOverAt < SEND_IN_FLIGHT_LIMIT_MS) {
-          throw ApplicationFailure.retryable(`e-mail ${emailId} is being handed to SMTP by another attempt`, 'EmailSendInProgress');
-        }
+      case 'sending':
+        // An attempt committed `sending` right before its end-of-data dot (sendAtCommitPoint) and did
+        // not write the server's answer down: the server has the message. Sending again would make two.
         await markEmailSentUnconfirmed(deps.db, emailId);
         return { status: 'already-sent', emailId };
-      }
       case 'skipped':
         return { status: 'skipped', emailId, reason: context.outbox.skipReason ?? 'skipped' };
       case 'failed':
@@ -195,18 +186,16 @@ export function createEmailActivities(deps: EmailDependencies) {
       ? rewriteTrackedHtml(rendered.html, { clickUrl: links.clickUrl, keep: (url) => ownLinks.some((own) => url.startsWith(own)), pixelUrl: links.pixelUrl }).html
       : rendered.html;
 
-    // Rendered before the claim: once `sending` is written, only an SMTP answer may change it.
-    if (!(await claimEmailForSending(deps.db, outboxEmail, now))) return { status: 'already-sent', emailId };
     let smtpResponse: string;
     try {
-      const info = await deps.mailer.sendMail({
+      const message = {
         from: sender.from,
         ...(sender.replyTo === undefined ? {} : { replyTo: sender.replyTo }),
         to,
         subject: rendered.subject,
         html,
         text: rendered.text,
-        // Receivers and our own catcher de-duplicate on Message-ID; it is stable across retries.
+        // Stable across retries: a receiver that de-duplicates on Message-ID sees one message.
         messageId: `<${emailId}@${messageDomain}>`,
         headers: {
           'X-Relance-Email-Id': emailId,
@@ -219,10 +208,14 @@ export function createEmailActivities(deps: EmailDependencies) {
               }
             : {}),
         },
-        textEncoding: 'base64',
-      });
+        textEncoding: 'base64' as const,
+      };
+      // The outbox row goes to `sending` between the last byte of the body and the end-of-data dot.
+      const info = await sendAtCommitPoint(deps.mailer, message, () => claimEmailForSending(deps.db, outboxEmail, now), emailId);
       smtpResponse = info.response;
     } catch (error) {
+      // Another attempt holds the row: its copy is the one that goes out.
+      if (error instanceof SendClaimLost) return { status: 'already-sent', emailId };
       // Servers quote the recipient in their refusals; the address stays in the database, out of
       // Temporal's history and the worker's logs.
       const message = (error instanceof Error ? error.message : String(error)).split(to).join('<recipient>');

@@ -76,6 +76,8 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
         SMTP_URL: smtp.url,
         SMTP_RATE_PER_SECOND: '1000',
         WORKFLOW_BUNDLE_PATH: bundlePath,
+        RELANCE_SECRET: 'faults-kill-secret-faults-kill-secret-0123456789',
+        PUBLIC_URL: 'http://127.0.0.1:3000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

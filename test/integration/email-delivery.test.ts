@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEND_IN_FLIGHT_LIMIT_MS, createEmailActivities, emailIdFor, type MessagingOptions } from '../../activities/email.activities.js';
+import { createEmailActivities, emailIdFor, type MessagingOptions } from '../../activities/email.activities.js';
 import { claimEmailForSending } from '../../db/email.repository.js';
-import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
+import { createMailTransport, SendClaimLost, sendAtCommitPoint, type MailTransport } from '../../activities/mail-transport.js';
 import { findSuppression, setSubscriptions } from '../../db/consent.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
@@ -202,16 +202,30 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     expect(rows).toEqual([{ contact_id: outcomes[0]!.contactId, status: 'unsubscribed' }]);
   });
 
-  it('waits for an attempt that may still be handing the e-mail to SMTP, and never sends a second copy', async () => {
+  it('counts an e-mail another attempt committed to `sending` as sent, and never sends a second copy', async () => {
     const hal = await contact('Hal');
     const emailId = emailIdFor('test/overlap/hal');
-    // An earlier attempt claimed the e-mail and is (as far as anyone knows) still talking to the server.
+    // An earlier attempt committed `sending` right before its end-of-data dot, then died.
     await claimEmailForSending(database.db, { id: emailId, contactId: hal.id, template: 'welcome', to: hal.email, category: 'transactional', topic: null }, noon);
-    const send = (at: Date) => activitiesAt(at).sendEmail({ cause: 'test/overlap/hal', contactId: hal.id, template: 'welcome' });
-    await expect(send(new Date(noon.getTime() + 60_000))).rejects.toMatchObject({ type: 'EmailSendInProgress', nonRetryable: false });
-    // Past any SMTP timeout that attempt is over; whether it got through is unknown, so nothing is resent.
-    expect(await send(new Date(noon.getTime() + SEND_IN_FLIGHT_LIMIT_MS + 1))).toEqual({ status: 'already-sent', emailId });
+    expect(await activitiesAt(noon).sendEmail({ cause: 'test/overlap/hal', contactId: hal.id, template: 'welcome' })).toEqual({ status: 'already-sent', emailId });
     expect(await outboxRow(emailId)).toMatchObject({ status: 'sent', last_error: expect.stringContaining('outcome unknown') });
     expect(received(hal.email)).toEqual([]);
+  });
+
+  it('ends the SMTP data only after the commit, and abandons the copy when the commit is refused', async () => {
+    const message = (to: string) => ({ from: 'Relance <hello@relance.test>', to, subject: 'commit point', text: 'body', messageId: `<${to}@relance.test>` });
+    let committedBeforeArrival = false;
+    await sendAtCommitPoint(mailer, message('kept@example.com'), async () => {
+      committedBeforeArrival = received('kept@example.com').length === 0;
+      return true;
+    }, 'kept');
+    expect(committedBeforeArrival).toBe(true);
+    expect(received('kept@example.com')).toHaveLength(1);
+
+    await expect(sendAtCommitPoint(mailer, message('abandoned@example.com'), async () => false, 'abandoned')).rejects.toBeInstanceOf(SendClaimLost);
+    // The pool recovers: the next message on the same transport is delivered.
+    await sendAtCommitPoint(mailer, message('after@example.com'), async () => true, 'after');
+    await smtp.waitFor((m) => m.to.includes('after@example.com'));
+    expect(received('abandoned@example.com')).toEqual([]);
   });
 });
