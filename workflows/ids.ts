@@ -10,3 +10,9 @@ export function rescoreWorkflowId(modelId: string, version: number): string {
 }
 
 export const STAGE_REVIEW_WORKFLOW_ID = 'maintenance:stage-review';
+
+/** One run per contact (and per cart or order when the journey has an entry key). */
+export function journeyWorkflowId(journeyId: string, contactId: string, entryKey?: string): string {
+  const base = `journey:${journeyId}:contact:${contactId}`;
+  return entryKey === undefined ? base : `${base}:key:${encodeURIComponent(entryKey)}`;
+}
