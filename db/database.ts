@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Traits } from '../domain/traits.js';
 import type { ApiKeyTable } from './api-key.types.js';
-import type { JourneyTable, JourneyVersionTable } from './journey.types.js';
+import type { JourneyEntryTable, JourneyTable, JourneyVersionTable } from './journey-catalog.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
 export type Json<T> = ColumnType<T, string, string>;
@@ -147,6 +147,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   journeys: JourneyTable;
   journey_versions: JourneyVersionTable;
+  journey_entries: JourneyEntryTable;
 }
 
 export type Contact = Selectable<ContactTable>;

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { JourneyDefinition } from '../domain/journeys/definition.js';
+import { eventTypesOf, runEventTypesOf } from '../domain/journeys/event-routing.js';
 import type { Db } from './connection.js';
-import type { InFlightPolicy, JourneyStatus } from './journey.types.js';
+import type { InFlightPolicy, JourneyStatus } from './journey-catalog.types.js';
 
 export interface JourneyRecord {
   id: string;
@@ -193,4 +195,67 @@ export async function activeJourneyVersions(db: Db): Promise<PublishedVersion[]>
     .orderBy('journeys.id')
     .execute();
   return rows.map((row) => ({ journeyId: row.journey_id, version: row.version, definition: row.definition, publishedAt: row.published_at, inFlightPolicy: row.in_flight_policy, nodeMap: row.node_map }));
+}
+
+export interface RoutableVersion {
+  journeyId: string;
+  version: number;
+  definition: JourneyDefinition;
+}
+
+export interface JourneyRouting {
+  /** Active journeys' active versions: what a new entry runs. */
+  entries: RoutableVersion[];
+  /** Every version a run may still be in, by `journeyId:version`. */
+  versions: Map<string, RoutableVersion>;
+  /** Event types any of them listens for; ingestion enqueues nothing for the others. */
+  eventTypes: ReadonlySet<string>;
+}
+
+export const versionKey = (journeyId: string, version: number) => `${journeyId}:${version}`;
+
+/**
+ * The published journeys events are routed to, cached briefly (like the scoring model), so
+ * ingestion pays no query per batch and skips routing entirely when no journey listens.
+ */
+export class JourneyStore {
+  private cached: { routing: JourneyRouting; until: number } | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 2_000,
+  ) {}
+
+  async routing(now = Date.now()): Promise<JourneyRouting> {
+    if (this.cached !== undefined && this.cached.until > now) return this.cached.routing;
+    const rows = await this.db
+      .selectFrom('journey_versions')
+      .innerJoin('journeys', 'journeys.id', 'journey_versions.journey_id')
+      .select(['journey_versions.journey_id', 'journey_versions.version', 'journey_versions.definition', 'journeys.status', 'journeys.active_version'])
+      // Drafts have no versions; an archived journey's runs may still wait for an order.
+      .where('journeys.status', 'in', ['active', 'paused', 'archived'])
+      .orderBy('journey_versions.journey_id')
+      .orderBy('journey_versions.version')
+      .execute();
+    const entries: RoutableVersion[] = [];
+    const versions = new Map<string, RoutableVersion>();
+    const eventTypes = new Set<string>();
+    for (const row of rows) {
+      // Validated when it was published, and frozen since: read as stored, never re-parsed by today's schema.
+      const routable = { journeyId: row.journey_id, version: row.version, definition: row.definition as JourneyDefinition };
+      versions.set(versionKey(row.journey_id, row.version), routable);
+      for (const type of runEventTypesOf(routable.definition)) eventTypes.add(type);
+      if (row.status === 'active' && row.version === row.active_version) {
+        entries.push(routable);
+        for (const type of eventTypesOf(routable.definition)) eventTypes.add(type);
+      }
+    }
+    const routing = { entries, versions, eventTypes };
+    this.cached = { routing, until: now + this.ttlMs };
+    return routing;
+  }
+
+  forget(): void {
+    this.cached = undefined;
+  }
 }

@@ -5,7 +5,9 @@ import type { Database } from './database.js';
 /** What the API hands to Temporal. Kinds are persisted: never rename one. */
 export type OrchestrationIntent =
   | { kind: 'welcome'; contactId: string }
-  | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number };
+  | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number }
+  // An event some active journey listens for (entry, wait, goal or exit): ids only, the router reads the rest.
+  | { kind: 'journey_event'; eventId: number; contactId: string };
 
 export async function enqueueIntents(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<number[]> {
   if (intents.length === 0) return [];

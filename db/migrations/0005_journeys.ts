@@ -6,7 +6,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('journeys')
     // A slug the marketer chooses (`abandoned-cart`): it appears in workflow ids, so it never changes.
-    .addColumn('id', 'text', (col) => col.primaryKey().check(sql`id ~ '^[a-z0-9][a-z0-9-]{0,62}$'`))
+    .addColumn('id', 'text', (col) => col.primaryKey().check(sql`id ~ '^[a-z0-9][a-z0-9_-]{0,63}$'`))
     .addColumn('name', 'text', (col) => col.notNull())
     .addColumn('status', 'text', (col) => col.notNull().defaultTo('draft').check(sql`status in ('draft', 'active', 'paused', 'archived')`))
     // The version new entries run; null until the first publication.
@@ -32,9 +32,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('node_map', 'jsonb')
     .addPrimaryKeyConstraint('journey_versions_pkey', ['journey_id', 'version'])
     .execute();
+
+  // Which cause (a stored event, a stage transition) already admitted a contact into a journey: a
+  // re-dispatched outbox intent finds its row and starts nothing, even after the run has ended.
+  await db.schema
+    .createTable('journey_entries')
+    .addColumn('journey_id', 'text', (col) => col.notNull().references('journeys.id'))
+    .addColumn('cause', 'text', (col) => col.notNull())
+    .addColumn('contact_id', 'uuid', (col) => col.notNull())
+    .addColumn('version', 'integer', (col) => col.notNull())
+    .addColumn('workflow_id', 'text', (col) => col.notNull())
+    .addColumn('run_id', 'text', (col) => col.notNull())
+    .addColumn('entered_at', 'timestamptz', (col) => col.notNull())
+    .addPrimaryKeyConstraint('journey_entries_pkey', ['journey_id', 'cause'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('journey_entries').execute();
   await db.schema.dropTable('journey_versions').execute();
   await db.schema.dropTable('journeys').execute();
 }

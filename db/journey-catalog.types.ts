@@ -27,3 +27,14 @@ export interface JourneyVersionTable {
   in_flight_policy: InFlightPolicy;
   node_map: Json<Record<string, string>> | null;
 }
+
+export interface JourneyEntryTable {
+  journey_id: string;
+  /** `event:<id>` or `stage-transition:<id>`. */
+  cause: string;
+  contact_id: string;
+  version: number;
+  workflow_id: string;
+  run_id: string;
+  entered_at: Timestamp;
+}
