@@ -5,7 +5,9 @@ import type { Database } from './database.js';
 /** What the API hands to Temporal. Kinds are persisted: never rename one. */
 export type OrchestrationIntent =
   | { kind: 'welcome'; contactId: string }
-  | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number };
+  | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number }
+  /** A journey asks for a rep: `source` names the journey run and node. */
+  | { kind: 'handoff_requested'; contactId: string; reason: string; source: string };
 
 export async function enqueueIntents(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<number[]> {
   if (intents.length === 0) return [];
