@@ -1,13 +1,15 @@
 import { createEmailActivities, type EmailDependencies } from './email.activities.js';
+import { createJourneyActivities, type JourneyDependencies } from './journey.activities.js';
 import { createScoringActivities, type ScoringDependencies } from './scoring.activities.js';
 
-export type ActivityDependencies = EmailDependencies & ScoringDependencies;
+export type ActivityDependencies = EmailDependencies & ScoringDependencies & JourneyDependencies;
 
 /** Every activity the worker registers, built over injected dependencies so tests pass real ones of their own. */
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createEmailActivities(deps),
     ...createScoringActivities(deps),
+    ...createJourneyActivities(deps),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Traits } from '../domain/traits.js';
 import type { ApiKeyTable } from './api-key.types.js';
+import type { CouponTable, JourneyNodeVisitTable, JourneyRunTable } from './journey.types.js';
 import type { JourneyEntryTable, JourneyTable, JourneyVersionTable } from './journey-catalog.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
@@ -145,6 +146,9 @@ export interface Database {
   trait_changes: TraitChangeTable;
   orchestration_outbox: OrchestrationOutboxTable;
   api_keys: ApiKeyTable;
+  journey_runs: JourneyRunTable;
+  journey_node_visits: JourneyNodeVisitTable;
+  coupons: CouponTable;
   journeys: JourneyTable;
   journey_versions: JourneyVersionTable;
   journey_entries: JourneyEntryTable;

@@ -6,6 +6,8 @@ import type { Database } from './database.js';
 export type OrchestrationIntent =
   | { kind: 'welcome'; contactId: string }
   | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number }
+  /** A journey asks for a rep: `source` names the journey run and node. */
+  | { kind: 'handoff_requested'; contactId: string; reason: string; source: string }
   // An event some active journey listens for (entry, wait, goal or exit): ids only, the router reads the rest.
   | { kind: 'journey_event'; eventId: number; contactId: string };
 

@@ -168,6 +168,14 @@ function activitiesFor(s: Scenario): Activities {
     sendEmail: unexpected('sendEmail'),
     rescorePage: unexpected('rescorePage'),
     reviewStages: unexpected('reviewStages'),
+    recordJourneyVisit: unexpected('recordJourneyVisit'),
+    setJourneyStatus: unexpected('setJourneyStatus'),
+    loadContactFacts: unexpected('loadContactFacts'),
+    setContactStage: unexpected('setContactStage'),
+    setContactTrait: unexpected('setContactTrait'),
+    issueCoupon: unexpected('issueCoupon'),
+    requestHandoff: unexpected('requestHandoff'),
+    callWebhook: unexpected('callWebhook'),
     ...s.activities,
   };
 }

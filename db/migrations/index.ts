@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_scoring_identity_stages.js';
 import * as m0003 from './0003_api_keys.js';
+import * as m0004 from './0004_journey_runs.js';
 import * as m0005 from './0005_journeys.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
@@ -10,5 +11,6 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_scoring_identity_stages': m0002,
   '0003_api_keys': m0003,
+  '0004_journey_runs': m0004,
   '0005_journeys': m0005,
 };
