@@ -13,6 +13,10 @@ import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { JourneyStore } from '../db/journey.repository.js';
+import { createJourneyRouter } from './journey-router.js';
+import { createJourneyService } from './journeys.service.js';
+import { registerJourneyRoutes } from './routes/journeys.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -58,19 +62,24 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue), (error) =>
+  const journeyStore = new JourneyStore(deps.db);
+  const journeyRouter = createJourneyRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, journeys: journeyStore });
+  const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue, journeyRouter), (error) =>
     app.log.warn({ err: error }, 'orchestration dispatch failed; the outbox sweeper retries'),
   );
   dispatcher.startSweeper();
   app.addHook('onClose', () => dispatcher.stop());
   const models = new ScoringModelStore(deps.db);
-  const ingest = createIngestService(deps.db, models, dispatcher);
+  const ingest = createIngestService(deps.db, models, dispatcher, journeyStore);
   const auth = createAuthenticator(deps.db);
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth });
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
+  const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
+  registerJourneyRoutes(app, { journeys, auth });
+  await journeys.seedTemplates((message) => app.log.warn(message));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

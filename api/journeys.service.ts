@@ -232,7 +232,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
 
     /** Ends one contact's runs of a journey (every cart or order of theirs), wherever they are. */
     async stopForContact(id: string, contactId: string, reason: string) {
-      (await findJourney(deps.db, id)) ?? notFound(id);
+      if ((await findJourney(deps.db, id)) === undefined) notFound(id);
       const runs = await inFlightRunsOfContact(deps.db, contactId, id);
       const stopped = await forEachRun(runs, (run) => deps.temporal.workflow.getHandle(run.workflowId).signal(stopJourneySignal, { reason }));
       return { id, contactId, stoppedRuns: stopped, workflowIds: runs.map((run) => run.workflowId) };

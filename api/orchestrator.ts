@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
 import { dispatchPending, type OrchestrationIntent } from '../db/outbox.repository.js';
+import type { JourneyRouter } from './journey-router.js';
 import { STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
 import type { stageReviewWorkflow } from '../workflows/stage-review.workflow.js';
 import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
@@ -8,7 +9,7 @@ import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
 /** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
 export type Orchestrator = (intent: OrchestrationIntent) => Promise<void>;
 
-export function createTemporalOrchestrator(client: Client, taskQueue: string): Orchestrator {
+export function createTemporalOrchestrator(client: Client, taskQueue: string, journeys?: JourneyRouter): Orchestrator {
   return async (intent) => {
     switch (intent.kind) {
       case 'welcome':
@@ -27,6 +28,12 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string): O
         return;
       case 'stage_changed':
         // Recorded as a `stage_changed` event; journeys that start on a stage subscribe here.
+        await journeys?.routeStageChange(intent);
+        return;
+      case 'journey_event':
+        // Without a router the intent must stay pending, not be marked done.
+        if (journeys === undefined) throw new Error('journey_event intent but no journey router in this process');
+        await journeys.routeEvent(intent);
         return;
     }
   };
