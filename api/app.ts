@@ -79,7 +79,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
   registerJourneyRoutes(app, { journeys, auth });
-  await journeys.seedTemplates((message) => app.log.warn(message));
+  await journeys.seedTemplates();
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -1,5 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
 import type { InFlightPolicy, JourneyStatus } from '../db/journey-catalog.types.js';
@@ -18,11 +16,9 @@ import {
 import { inFlightCountsByNode, inFlightRunsOfContact, inFlightRunsOfJourney, journeyAnalytics, type InFlightRun, type JourneyAnalytics } from '../db/journey-routing.queries.js';
 import type { DefinitionIssue, JourneyDefinition } from '../domain/journeys/definition.js';
 import { JOURNEY_LEVEL, validateJourneyDefinition } from '../domain/journeys/graph.js';
-import { TEMPLATES_DIR } from '../templates/renderer.js';
+import { JOURNEY_TEMPLATES_DIR, listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
 import { migrateJourneySignal, pauseJourneySignal, resumeJourneySignal, stopJourneySignal } from '../workflows/journey.contract.js';
 import { HttpError } from './errors.js';
-
-export const JOURNEY_TEMPLATES_DIR = path.join(TEMPLATES_DIR, 'journeys');
 
 /** A definition the marketer must fix: every problem, each with its node and reason. Nothing was stored. */
 export class InvalidJourneyError extends Error {
@@ -70,7 +66,7 @@ export interface JourneyTemplate {
   id: string;
   title: string;
   description?: string;
-  definition: Record<string, unknown>;
+  definition: JourneyDefinition;
 }
 
 export interface MigrationPreview {
@@ -86,23 +82,13 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
   const now = deps.now ?? (() => new Date());
   const templatesDir = deps.templatesDir ?? JOURNEY_TEMPLATES_DIR;
 
+  /** The built-in templates, validated by their loader; a template that fails validation is a bug of ours and surfaces as a 500. */
   async function templates(): Promise<JourneyTemplate[]> {
-    let files: string[];
-    try {
-      files = (await readdir(templatesDir)).filter((file) => file.endsWith('.json')).sort();
-    } catch {
-      return [];
-    }
+    const names = await listJourneyTemplates(templatesDir).catch(() => []);
     return Promise.all(
-      files.map(async (file) => {
-        const definition = JSON.parse(await readFile(path.join(templatesDir, file), 'utf8')) as Record<string, unknown>;
-        return {
-          name: file.slice(0, -'.json'.length),
-          id: String(definition['id'] ?? ''),
-          title: String(definition['name'] ?? ''),
-          ...(typeof definition['description'] === 'string' ? { description: definition['description'] } : {}),
-          definition,
-        };
+      names.map(async (name) => {
+        const definition = await loadJourneyTemplate(name, templatesDir);
+        return { name, id: definition.id, title: definition.name, ...(definition.description === undefined ? {} : { description: definition.description }), definition };
       }),
     );
   }
@@ -275,15 +261,10 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
     },
 
     /** Built-in templates become drafts on first start, so marketers find them ready to copy and edit. */
-    async seedTemplates(log: (message: string) => void): Promise<number> {
+    async seedTemplates(): Promise<number> {
       let seeded = 0;
       for (const candidate of await templates()) {
-        const validation = validateJourneyDefinition(candidate.definition);
-        if (!validation.ok) {
-          log(`journey template ${candidate.name} is invalid and was not loaded: ${validation.issues.map((issue) => `${issue.nodeId}: ${issue.reason}`).join('; ')}`);
-          continue;
-        }
-        if (await createJourneyDraft(deps.db, { id: validation.definition.id, name: validation.definition.name, draft: candidate.definition }, now())) seeded += 1;
+        if (await createJourneyDraft(deps.db, { id: candidate.id, name: candidate.title, draft: candidate.definition }, now())) seeded += 1;
       }
       return seeded;
     },
