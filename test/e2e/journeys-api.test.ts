@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journeyStateQuery, type JourneyState } from '../../workflows/journey.contract.js';
 import { journeyWorkflowId } from '../../workflows/ids.js';
@@ -126,7 +127,11 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
   it('starts a published journey on an event, sends the first e-mail, and ends it at the goal', async () => {
     expect(await publish(cartJourney('cart'))).toMatchObject({ version: 1, previousVersion: null, movedRuns: 0 });
     const ada = await contact('ada');
-    await track('ada', 'cart_updated', { cart_id: 'c-1' }); // not this journey's event type
+    // No journey listens for this type: ingestion writes no journey intent for it at all.
+    const ignored = await track('ada', 'cart_updated', { cart_id: 'c-1' });
+    const ignoredEvent = await engine.database.db.selectFrom('events').select('id').where('message_id', '=', ignored.messageId).executeTakeFirstOrThrow();
+    const journeyIntents = await engine.database.db.selectFrom('orchestration_outbox').select('payload').where('kind', '=', 'journey_event').execute();
+    expect(journeyIntents.map((row) => (row.payload as { eventId: number }).eventId)).not.toContain(Number(ignoredEvent.id));
     await track('ada', 'cart_cart_updated', { cart_id: 'c-1', total: 42 });
 
     const [mail] = await engine.smtp.waitFor((message) => message.to.includes('ada@example.com'));
@@ -182,12 +187,38 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
     await engine.temporal.client.workflow.getHandle(workflowId).result();
     await track('cleo', 'once_cart_updated', {});
     expect(await runsOf('once')).toEqual([expect.objectContaining({ id: workflowId, status: 'completed' })]);
-    expect(await engine.smtp.messages().filter((message) => message.to.includes('cleo@example.com'))).toHaveLength(1);
+    expect(engine.smtp.messages().filter((message) => message.to.includes('cleo@example.com'))).toHaveLength(1);
 
     await publish(cartJourney('limit', { maxConcurrentRunsPerContact: 2 }));
     await contact('dan');
     for (const cart of ['d-1', 'd-2', 'd-3']) await track('dan', 'limit_cart_updated', { cart_id: cart });
     expect((await runsOf('limit')).map((run) => run.entry_key)).toEqual(['d-1', 'd-2']);
+  });
+
+  it('starts journeys whose entry is a lifecycle stage, once per transition even when the intent is handed over again', async () => {
+    await publish(cartJourney('leads', { entry: { kind: 'stage_entered', stage: 'lead' }, entryKey: undefined, exits: [], nodes: { hello: { type: 'send_email', template: 'welcome', next: 'done' }, done: { type: 'exit' } } }));
+    const gus = await contact('gus');
+    const workflowId = journeyWorkflowId('leads', gus);
+    expect(await engine.temporal.client.workflow.getHandle(workflowId).result()).toMatchObject({ status: 'completed' });
+    await engine.smtp.waitFor((message) => message.to.includes('gus@example.com'));
+
+    // As if the process died between starting the run and marking the intent done: the sweeper hands it over again.
+    const intent = await engine.database.db
+      .selectFrom('orchestration_outbox')
+      .select('id')
+      .where('kind', '=', 'stage_changed')
+      .where(sql<boolean>`payload->>'contactId' = ${gus}`)
+      .executeTakeFirstOrThrow();
+    await engine.database.db.updateTable('orchestration_outbox').set({ dispatched_at: null }).where('id', '=', intent.id).execute();
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const row = await engine.database.db.selectFrom('orchestration_outbox').select('dispatched_at').where('id', '=', intent.id).executeTakeFirstOrThrow();
+      if (row.dispatched_at !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const again = await engine.database.db.selectFrom('orchestration_outbox').select(['dispatched_at', 'last_error']).where('id', '=', intent.id).executeTakeFirstOrThrow();
+    expect(again).toMatchObject({ dispatched_at: expect.any(Date), last_error: null });
+    expect(await runsOf('leads')).toEqual([expect.objectContaining({ id: workflowId, status: 'completed' })]);
+    expect(engine.smtp.messages().filter((message) => message.to.includes('gus@example.com'))).toHaveLength(1);
   });
 
   it('publishes v2 for new entries while runs in flight finish on v1; move_to_new moves them at mapped nodes', async () => {
