@@ -11,6 +11,8 @@ import { eventPathsRead, propertiesFor, reEntryDecision } from '../domain/journe
 import { journeyEventSignal, type JourneyEventPayload, type JourneyWorkflowInput } from '../workflows/journey.contract.js';
 import { journeyWorkflowId } from '../workflows/ids.js';
 
+const STAGE_CHANGED = 'stage_changed';
+
 export interface JourneyEntryOutcome {
   journeyId: string;
   entered: boolean;
@@ -137,12 +139,24 @@ export function createJourneyRouter(deps: { db: Db; temporal: Client; taskQueue:
     return outcomes;
   }
 
-  /** A lifecycle stage change: journeys whose entry is "stage entered X" admit the contact. */
+  /**
+   * A lifecycle stage change: runs that wait for or exit on `stage_changed` (nurture ends when sales
+   * accept the lead) hear it, then journeys whose entry is "stage entered X" admit the contact.
+   */
   async function routeStageChange(intent: { contactId: string; from: string; to: string; transitionId: number }): Promise<JourneyEntryOutcome[]> {
     const outcomes: JourneyEntryOutcome[] = [];
-    const entries = (await deps.journeys.routing()).entries.filter((routable) => routable.definition.entry.kind === 'stage_entered' && routable.definition.entry.stage === intent.to);
-    if (entries.length === 0) return outcomes;
+    const routing = await deps.journeys.routing();
+    const entries = routing.entries.filter((routable) => routable.definition.entry.kind === 'stage_entered' && routable.definition.entry.stage === intent.to);
+    const heard = routing.eventTypes.has(STAGE_CHANGED);
+    if (entries.length === 0 && !heard) return outcomes;
     const contactId = (await canonicalContactIds(deps.db, [intent.contactId])).get(intent.contactId) ?? intent.contactId;
+    if (heard) {
+      // Stored by recordStageChanges under this message id, in the transaction that wrote the intent.
+      const row = await deps.db.selectFrom('events').select(['id', 'occurred_at']).where('message_id', '=', `stage-transition:${intent.transitionId}`).executeTakeFirst();
+      if (row !== undefined) {
+        await signalRuns(contactId, { id: String(row.id), type: STAGE_CHANGED, occurredAt: row.occurred_at.toISOString(), properties: { from: intent.from, to: intent.to } });
+      }
+    }
     const cause = `stage-transition:${intent.transitionId}`;
     for (const routable of entries) {
       outcomes.push(await admit(routable, contactId, cause, undefined, { eventId: cause, type: 'stage_changed', properties: { from: intent.from, to: intent.to } }));

@@ -221,6 +221,23 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
     expect(engine.smtp.messages().filter((message) => message.to.includes('gus@example.com'))).toHaveLength(1);
   });
 
+  it('tells running runs about stage changes: becoming a lead is this journey\'s goal', async () => {
+    await publish(
+      cartJourney('known', {
+        entry: { kind: 'event', event: 'known_page' },
+        entryKey: undefined,
+        exits: [{ name: 'became a lead', outcome: 'goal', event: 'stage_changed', where: [{ path: 'properties.to', op: 'eq', value: 'lead' }] }],
+        start: 'hold',
+        nodes: { hold: { type: 'delay', wait: { kind: 'duration', duration: '1 day' }, next: 'done' }, done: { type: 'exit' } },
+      }),
+    );
+    const visit = await engine.post('/v1/track', { type: 'track', event: 'known_page', anonymousId: 'anon-hal', messageId: 'hal-page' });
+    const workflowId = journeyWorkflowId('known', visit.body.contactId);
+    expect((await stateOf(workflowId, (state) => state.currentNodeId === 'hold')).status).toBe('running');
+    await engine.post('/v1/identify', { type: 'identify', userId: 'hal', anonymousId: 'anon-hal', messageId: 'hal-identify', traits: { email: 'hal@example.com' } });
+    expect((await stateOf(workflowId, (state) => state.status === 'exited_goal')).status).toBe('exited_goal');
+  });
+
   it('publishes v2 for new entries while runs in flight finish on v1; move_to_new moves them at mapped nodes', async () => {
     await publish(cartJourney('versions'));
     const eve = await contact('eve');
