@@ -227,17 +227,20 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
             wouldMove: z.number(),
             wouldStay: z.number(),
           }),
-          400: ErrorResponse,
+          ...invalid,
           ...errors,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const nodeMap = request.query.nodeMap === undefined ? undefined : Object.fromEntries(request.query.nodeMap.split(',').map((pair) => pair.split(':') as [string, string]));
-      return deps.journeys.previewMigration(request.params.id, {
-        ...(request.query.toVersion === undefined ? {} : { toVersion: request.query.toVersion }),
-        ...(nodeMap === undefined ? {} : { nodeMap }),
-      });
+      const preview = await orInvalid(reply, () =>
+        deps.journeys.previewMigration(request.params.id, {
+          ...(request.query.toVersion === undefined ? {} : { toVersion: request.query.toVersion }),
+          ...(nodeMap === undefined ? {} : { nodeMap }),
+        }),
+      );
+      return preview ?? reply;
     },
   );
 }
