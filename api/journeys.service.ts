@@ -22,7 +22,11 @@ import { HttpError } from './errors.js';
 
 /** A definition the marketer must fix: every problem, each with its node and reason. Nothing was stored. */
 export class InvalidJourneyError extends Error {
-  constructor(readonly issues: DefinitionIssue[]) {
+  constructor(
+    readonly issues: DefinitionIssue[],
+    /** Where in the request body the problems are: the definition, or the node map of a publication. */
+    readonly field: 'definition' | 'nodeMap' = 'definition',
+  ) {
     super(issues.map((issue) => `${issue.nodeId}: ${issue.reason}`).join('; '));
     this.name = 'InvalidJourneyError';
   }
@@ -120,7 +124,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
       if (!olderNodes.has(from)) issues.push({ nodeId: from, reason: `node map: no earlier version has a node "${from}"` });
       if (target.nodes[to] === undefined) issues.push({ nodeId: from, reason: `node map: the new version has no node "${to}"` });
     }
-    if (issues.length > 0) throw new InvalidJourneyError(issues);
+    if (issues.length > 0) throw new InvalidJourneyError(issues, 'nodeMap');
   }
 
   async function olderNodeIds(journeyId: string, beforeVersion: number): Promise<Set<string>> {

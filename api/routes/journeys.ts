@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JourneyId } from '../../domain/journeys/definition.js';
+import { JOURNEY_LEVEL } from '../../domain/journeys/graph.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
 import { ErrorResponse } from '../errors.js';
@@ -13,7 +14,14 @@ const NodeMap = z.record(z.string().min(1), z.string().min(1)).describe('node of
 const InvalidJourneyResponse = z.object({
   error: z.literal('invalid_journey'),
   message: z.string(),
-  issues: z.array(z.object({ nodeId: z.string(), reason: z.string() })),
+  issues: z.array(
+    z.object({
+      nodeId: z.string().describe('the node the problem is in, or "(journey)"'),
+      reason: z.string(),
+      path: z.string().describe('the field, e.g. definition.nodes.reminder'),
+      message: z.string(),
+    }),
+  ),
 });
 
 const Journey = z.object({
@@ -74,7 +82,7 @@ const Analytics = z.object({
 });
 
 export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: JourneyService; auth: Authenticator }): void {
-  const admin = deps.auth.preHandler('admin');
+  const admin = deps.auth.requireRole('admin');
   const errors = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
   const invalid = { 400: z.union([InvalidJourneyResponse, ErrorResponse]) };
   const tags = ['journeys'];
@@ -85,26 +93,31 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
       return await work();
     } catch (error) {
       if (!(error instanceof InvalidJourneyError)) throw error;
-      reply.status(400).send({ error: 'invalid_journey', message: error.message, issues: error.issues });
+      const issues = error.issues.map((issue) => ({
+        ...issue,
+        path: issue.nodeId === JOURNEY_LEVEL ? error.field : error.field === 'nodeMap' ? `nodeMap.${issue.nodeId}` : `definition.nodes.${issue.nodeId}`,
+        message: issue.reason,
+      }));
+      reply.status(400).send({ error: 'invalid_journey', message: error.message, issues });
       return undefined;
     }
   }
 
   app.get(
     '/v1/journey-templates',
-    { preHandler: admin, schema: { summary: 'Built-in journey templates to copy (POST /v1/journeys with fromTemplate)', tags, response: { 200: z.object({ templates: z.array(z.object({ name: z.string(), id: z.string(), title: z.string(), description: z.string().optional(), definition: z.record(z.string(), z.unknown()) })) }), ...errors } } },
+    { onRequest: admin, schema: { summary: 'Built-in journey templates to copy (POST /v1/journeys with fromTemplate)', tags, response: { 200: z.object({ templates: z.array(z.object({ name: z.string(), id: z.string(), title: z.string(), description: z.string().optional(), definition: z.record(z.string(), z.unknown()) })) }), ...errors } } },
     async () => ({ templates: await deps.journeys.templates() }),
   );
 
   app.get(
     '/v1/journeys',
-    { preHandler: admin, schema: { summary: 'Every journey with its status and active version', tags, response: { 200: z.object({ journeys: z.array(Journey) }), ...errors } } },
+    { onRequest: admin, schema: { summary: 'Every journey with its status and active version', tags, response: { 200: z.object({ journeys: z.array(Journey) }), ...errors } } },
     async () => ({ journeys: (await deps.journeys.list()).map(toJourney) }),
   );
 
   app.post(
     '/v1/journeys',
-    { preHandler: admin, schema: { summary: 'Create a draft journey from a definition or a built-in template', tags, body: CreateBody, response: { 201: Journey, ...invalid, ...errors } } },
+    { onRequest: admin, schema: { summary: 'Create a draft journey from a definition or a built-in template', tags, body: CreateBody, response: { 201: Journey, ...invalid, ...errors } } },
     async (request, reply) => {
       const journey = await orInvalid(reply, () => deps.journeys.create(request.body));
       if (journey !== undefined) return reply.status(201).send(toJourney(journey));
@@ -114,7 +127,7 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
 
   app.put(
     '/v1/journeys/:id/draft',
-    { preHandler: admin, schema: { summary: 'Replace the draft (validated: schema and graph); running contacts are not affected', tags, params: Params, body: DraftBody, response: { 200: Journey, ...invalid, ...errors } } },
+    { onRequest: admin, schema: { summary: 'Replace the draft (validated: schema and graph); running contacts are not affected', tags, params: Params, body: DraftBody, response: { 200: Journey, ...invalid, ...errors } } },
     async (request, reply) => {
       const journey = await orInvalid(reply, () => deps.journeys.updateDraft(request.params.id, request.body.definition, request.body.inFlightPolicy));
       return journey === undefined ? reply : toJourney(journey);
@@ -124,7 +137,7 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
   app.post(
     '/v1/journeys/:id/publish',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         summary: 'Publish the draft as a new version for new entries; contacts in flight finish on their version or move to the new one at mapped nodes',
         tags,
@@ -146,7 +159,7 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
     app.post(
       `/v1/journeys/:id/${action}`,
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           summary: {
             pause: 'Pause the journey for every contact: no new entries, running contacts wait where they are',
@@ -165,7 +178,7 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
   app.post(
     '/v1/journeys/:id/contacts/:contactId/stop',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         summary: "Stop one contact's runs of this journey, wherever they are",
         tags,
@@ -183,7 +196,7 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
   app.get(
     '/v1/journeys/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         summary: 'A journey: status, versions, active definition, and analytics (entered, in each node now, exits by goal and timeout)',
         tags,
@@ -212,7 +225,7 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
   app.get(
     '/v1/journeys/:id/preview-migration',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         summary: 'Contacts at each node of each version, and where a move to a version (the draft by default) would put them',
         tags,

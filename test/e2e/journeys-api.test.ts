@@ -82,15 +82,15 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
     const response = await engine.post('/v1/journeys', { definition: broken }, admin());
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_journey');
-    expect(response.body.issues).toEqual([{ nodeId: 'late', reason: expect.stringContaining('duration') }]);
+    expect(response.body.issues).toEqual([{ nodeId: 'late', reason: expect.stringContaining('duration'), path: 'definition.nodes.late', message: expect.stringContaining('duration') }]);
 
     const graph = await engine.post('/v1/journeys', { definition: cartJourney('broken', { nodes: { ...cartJourney('x').nodes, hello: { type: 'send_email', template: 'welcome', next: 'ghost' }, spin_a: { type: 'set_trait', trait: 'a', value: 1, next: 'spin_b' }, spin_b: { type: 'set_trait', trait: 'b', value: 1, next: 'spin_a' } } }) }, admin());
     expect(graph.status).toBe(400);
     expect(graph.body.issues).toEqual(
       expect.arrayContaining([
-        { nodeId: 'hello', reason: 'leads to "ghost", which does not exist' },
-        { nodeId: 'hold', reason: expect.stringContaining('unreachable') },
-        { nodeId: 'spin_a', reason: expect.stringContaining('loop without a wait') },
+        expect.objectContaining({ nodeId: 'hello', reason: 'leads to "ghost", which does not exist' }),
+        expect.objectContaining({ nodeId: 'hold', reason: expect.stringContaining('unreachable') }),
+        expect.objectContaining({ nodeId: 'spin_a', reason: expect.stringContaining('loop without a wait') }),
       ]),
     );
     const stored = await engine.database.db.selectFrom('journeys').select('id').where('id', '=', 'broken').execute();
@@ -100,7 +100,7 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
     await engine.post('/v1/journeys', { definition: cartJourney('kept') }, admin());
     const edit = await engine.put('/v1/journeys/kept/draft', { definition: cartJourney('kept', { start: 'nowhere' }) });
     expect(edit.status).toBe(400);
-    expect(edit.body.issues).toEqual([{ nodeId: 'nowhere', reason: 'start node "nowhere" does not exist' }]);
+    expect(edit.body.issues).toEqual([expect.objectContaining({ nodeId: 'nowhere', reason: 'start node "nowhere" does not exist' })]);
     const kept = await engine.get('/v1/journeys/kept');
     expect(kept.body.draft.start).toBe('hello');
   });
@@ -272,7 +272,7 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
 
     const badMap = await engine.post('/v1/journeys/versions/publish', { inFlightPolicy: 'move_to_new', nodeMap: { hold: 'nowhere' } }, admin());
     expect(badMap.status).toBe(400);
-    expect(badMap.body.issues).toEqual([{ nodeId: 'hold', reason: 'node map: the new version has no node "nowhere"' }]);
+    expect(badMap.body.issues).toEqual([{ nodeId: 'hold', reason: 'node map: the new version has no node "nowhere"', path: 'nodeMap.hold', message: 'node map: the new version has no node "nowhere"' }]);
 
     const moved = await engine.post('/v1/journeys/versions/publish', { inFlightPolicy: 'move_to_new', nodeMap: { hold: 'wait_longer' } }, admin());
     expect(moved.body).toMatchObject({ version: 3, previousVersion: 2, inFlightPolicy: 'move_to_new', movedRuns: 2 });
