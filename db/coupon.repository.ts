@@ -7,6 +7,8 @@ export interface NewCoupon {
   journeyId: string | null;
   discount: { kind: 'percent'; percent: number } | { kind: 'amount'; amount: number; currency: string };
   category: string | null;
+  /** Journey time, like the expiry computed from it. */
+  issuedAt: Date;
   expiresAt: Date;
 }
 
@@ -33,6 +35,7 @@ export async function issueCoupon(db: Db, coupon: NewCoupon): Promise<{ code: st
         discount_value: coupon.discount.kind === 'percent' ? coupon.discount.percent : coupon.discount.amount,
         currency: coupon.discount.kind === 'amount' ? coupon.discount.currency : null,
         category: coupon.category,
+        created_at: coupon.issuedAt,
         expires_at: coupon.expiresAt,
       })
       .onConflict((oc) => oc.doNothing())

@@ -1,6 +1,7 @@
 // The real engine parts a journey test drives: the time-skipping Temporal server, one worker with
 // the real activities over a fresh database, and the SMTP catcher every e-mail crosses.
 import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
@@ -43,8 +44,8 @@ export interface JourneyHarness {
   signal(handle: WorkflowHandle, event: JourneyEventPayload): Promise<void>;
   state(handle: WorkflowHandle): Promise<JourneyState>;
   /**
-   * The run's result once it has closed. Never `handle.result()` on a running journey: awaiting it lets
-   * the time-skipping server jump over in-flight activities; tests move time with `env.sleep` only.
+   * The run's result once it has closed. Never `handle.result()`: awaiting it lets the time-skipping
+   * server fire every journey's timers at once; tests move time with `env.sleep` only.
    */
   result(handle: WorkflowHandle<typeof journeyWorkflow>): Promise<Awaited<ReturnType<typeof journeyWorkflow>>>;
   /** Polls the journey's state until `predicate` holds (the worker runs in real time between skips). */
@@ -142,7 +143,13 @@ export async function startJourneyHarness(taskQueue: string): Promise<JourneyHar
         if (Date.now() > deadline) throw new Error(`journey ${handle.workflowId} still running; state ${JSON.stringify(await handle.query(journeyStateQuery))}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      return handle.result();
+      // Read off the history: even a closed run's handle.result() unlocks time skipping for a moment,
+      // long enough for the server to fire every other journey's next timer.
+      const events = (await handle.fetchHistory()).events ?? [];
+      const completed = events.findLast((event) => event.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes;
+      const payload = completed?.result?.payloads?.[0];
+      if (payload === undefined || payload === null) throw new Error(`journey ${handle.workflowId} did not complete: ${JSON.stringify(events.at(-1))}`);
+      return defaultPayloadConverter.fromPayload(payload);
     },
     async until(handle, predicate, what) {
       const deadline = Date.now() + 20_000;
