@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import { redeemCouponsFromEvents } from '../db/coupon.repository.js';
 import { storeEvents, type StoredOutcome } from '../db/ingestion.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 import { normalizeEvent, type InboundEvent } from '../domain/events.js';
@@ -17,6 +18,7 @@ export function createIngestService(db: Db, models: ScoringModelStore, dispatche
     const model = await models.active(receivedAt.getTime());
     const normalized = events.map((event) => normalizeEvent(event, receivedAt));
     const { outcomes, outboxIds } = await storeEvents(db, normalized, model, receivedAt);
+    await redeemCouponsFromEvents(db, normalized);
     await dispatcher.dispatchNow(outboxIds);
     return outcomes;
   }

@@ -68,3 +68,17 @@ export async function redeemCoupon(db: Db, code: string, at: Date): Promise<'red
 export async function listCouponsForContact(db: Db, contactId: string) {
   return db.selectFrom('coupons').selectAll().where('contact_id', '=', contactId).orderBy('created_at').execute();
 }
+
+/** Marks the coupons that `coupon_redeemed` events name (`properties.code`); unknown or spent codes change nothing. */
+export async function redeemCouponsFromEvents(
+  db: Db,
+  events: readonly { type: string; occurredAt: string; properties: Record<string, unknown> }[],
+): Promise<number> {
+  let redeemed = 0;
+  for (const event of events) {
+    const code = event.properties['code'];
+    if (event.type !== 'coupon_redeemed' || typeof code !== 'string') continue;
+    if ((await redeemCoupon(db, code, new Date(event.occurredAt))) === 'redeemed') redeemed += 1;
+  }
+  return redeemed;
+}
