@@ -312,7 +312,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     if (ending === undefined && state.paused) await condition(() => !state.paused || interrupted());
     if (ending !== undefined) return finish(nodeId, state.visits[nodeId] ?? 0, ending.outcome, ending.status);
     if (migration !== undefined) continue;
-    if (steps >= NODES_PER_EXECUTION || workflowInfo().continueAsNewSuggested) {
+    if (steps >= (input.maxNodesPerExecution ?? NODES_PER_EXECUTION) || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof journeyWorkflow>({ ...input, resumeAt: nodeId, carried: state });
     }
 

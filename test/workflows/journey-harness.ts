@@ -39,7 +39,7 @@ export interface JourneyHarness {
   start(
     definition: JourneyDefinition,
     contactId: string,
-    options?: { entryKey?: string; entryEvent?: JourneyEventPayload; version?: number },
+    options?: { entryKey?: string; entryEvent?: JourneyEventPayload; version?: number; maxNodesPerExecution?: number },
   ): Promise<WorkflowHandle<typeof journeyWorkflow>>;
   signal(handle: WorkflowHandle, event: JourneyEventPayload): Promise<void>;
   state(handle: WorkflowHandle): Promise<JourneyState>;
@@ -126,6 +126,7 @@ export async function startJourneyHarness(taskQueue: string): Promise<JourneyHar
             definition,
             contactId,
             ...(options.entryKey === undefined ? {} : { entryKey: options.entryKey }),
+            ...(options.maxNodesPerExecution === undefined ? {} : { maxNodesPerExecution: options.maxNodesPerExecution }),
             ...(options.entryEvent === undefined
               ? {}
               : { entryEvent: { eventId: options.entryEvent.eventId, type: options.entryEvent.type, properties: options.entryEvent.properties } }),

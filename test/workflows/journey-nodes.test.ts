@@ -350,4 +350,31 @@ describe('journey interpreter: node types', () => {
     ]);
     expect((await h.run(handle.workflowId))).toMatchObject({ version: 2, status: 'completed' });
   });
+
+  it('continues as new after a bounded number of nodes, carrying visits and the coupon, so every e-mail is sent exactly once', async () => {
+    const definition = define('long-loop', 'code', {
+      code: { type: 'issue_coupon', discount: { kind: 'percent', percent: 5 }, validityDays: 30, next: 'mail' },
+      mail: { type: 'send_email', template: 'cart-coupon', next: 'pause' },
+      pause: { type: 'delay', wait: { kind: 'duration', duration: '1 day' }, next: 'mail' },
+    });
+    const contactId = await h.contact('looper', { email: 'looper@example.com', firstName: 'Lu' });
+    const handle = await h.start(definition, contactId, { maxNodesPerExecution: 3 });
+    await h.until(handle, (s) => s.currentNodeId === 'pause', 'the first delay');
+    for (let day = 1; day <= 3; day += 1) {
+      await h.env.sleep('1 day');
+      await h.smtp.waitFor((m) => m.to.includes('looper@example.com'), { count: day + 1 });
+    }
+    await h.until(handle, (s) => s.currentNodeId === 'pause', 'the fourth delay');
+    await handle.signal(stopJourneySignal, { reason: 'test finished' });
+    expect(await h.result(handle)).toEqual({ status: 'stopped', lastNodeId: 'pause' });
+
+    const [coupon, ...others] = await listCouponsForContact(h.database.db, contactId);
+    expect(others).toEqual([]);
+    expect(h.mailsTo('looper@example.com').map((m) => m.subject)).toEqual(Array(4).fill(`${coupon!.code}: a little something to finish your order`));
+    const description = await handle.describe();
+    expect(description.runId).not.toBe(description.raw.workflowExecutionInfo?.firstRunId);
+    const mailVisits = (await h.database.db.selectFrom('journey_node_visits').select('visit').where('workflow_id', '=', handle.workflowId).where('node_id', '=', 'mail').where('outcome', '=', 'completed').orderBy('id').execute()).map((row) => row.visit);
+    expect(mailVisits).toEqual([1, 2, 3, 4]);
+    expect(await h.database.db.selectFrom('journey_runs').select('status').where('id', '=', handle.workflowId).execute()).toEqual([{ status: 'stopped' }]);
+  });
 });
