@@ -188,6 +188,7 @@ export function createJourneyActivities(deps: JourneyDependencies) {
       journeyId: input.journeyId,
       discount: input.discount,
       category: input.category ?? null,
+      issuedAt: new Date(input.at),
       expiresAt: new Date(new Date(input.at).getTime() + input.validityDays * DAY_MS),
     });
     return { code: coupon.code, expiresAt: coupon.expiresAt.toISOString() };

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import { redeemCouponsFromEvents } from '../db/coupon.repository.js';
 import { storeEvents, type StoredOutcome } from '../db/ingestion.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { JourneyStore } from '../db/journey.repository.js';
@@ -20,6 +21,7 @@ export function createIngestService(db: Db, models: ScoringModelStore, dispatche
     // Cached: when no active journey listens for anything, ingestion writes no journey intents at all.
     const journeyEventTypes = journeys === undefined ? undefined : (await journeys.routing(receivedAt.getTime())).eventTypes;
     const { outcomes, outboxIds } = await storeEvents(db, normalized, model, receivedAt, journeyEventTypes);
+    await redeemCouponsFromEvents(db, normalized);
     await dispatcher.dispatchNow(outboxIds);
     return outcomes;
   }

@@ -7,6 +7,8 @@ export interface NewCoupon {
   journeyId: string | null;
   discount: { kind: 'percent'; percent: number } | { kind: 'amount'; amount: number; currency: string };
   category: string | null;
+  /** Journey time, like the expiry computed from it. */
+  issuedAt: Date;
   expiresAt: Date;
 }
 
@@ -33,6 +35,7 @@ export async function issueCoupon(db: Db, coupon: NewCoupon): Promise<{ code: st
         discount_value: coupon.discount.kind === 'percent' ? coupon.discount.percent : coupon.discount.amount,
         currency: coupon.discount.kind === 'amount' ? coupon.discount.currency : null,
         category: coupon.category,
+        created_at: coupon.issuedAt,
         expires_at: coupon.expiresAt,
       })
       .onConflict((oc) => oc.doNothing())
@@ -64,4 +67,18 @@ export async function redeemCoupon(db: Db, code: string, at: Date): Promise<'red
 
 export async function listCouponsForContact(db: Db, contactId: string) {
   return db.selectFrom('coupons').selectAll().where('contact_id', '=', contactId).orderBy('created_at').execute();
+}
+
+/** Marks the coupons that `coupon_redeemed` events name (`properties.code`); unknown or spent codes change nothing. */
+export async function redeemCouponsFromEvents(
+  db: Db,
+  events: readonly { type: string; occurredAt: string; properties: Record<string, unknown> }[],
+): Promise<number> {
+  let redeemed = 0;
+  for (const event of events) {
+    const code = event.properties['code'];
+    if (event.type !== 'coupon_redeemed' || typeof code !== 'string') continue;
+    if ((await redeemCoupon(db, code, new Date(event.occurredAt))) === 'redeemed') redeemed += 1;
+  }
+  return redeemed;
 }

@@ -39,6 +39,8 @@ export const Config = z.object({
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port]')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELANCE_DATA_DIR: z.string().min(1).default('.data'),
+  /** Signs journey webhook calls (HMAC-SHA256); webhook nodes fail without it. */
+  WEBHOOK_SIGNING_SECRET: optional(z.string().min(16, 'at least 16 characters')),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
+    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db), webhookSecret: config.WEBHOOK_SIGNING_SECRET }),
   });
   const running = worker.run();
   running.catch((error: unknown) => {

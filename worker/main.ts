@@ -25,7 +25,7 @@ try {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
+    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db), webhookSecret: config.WEBHOOK_SIGNING_SECRET }),
   });
   console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker shutdown; run() resolves after it.

@@ -52,6 +52,8 @@ export interface JourneyWorkflowInput {
   /** The node to run first instead of `definition.start` (after continueAsNew or a version move). */
   resumeAt?: string;
   carried?: JourneyCarriedState;
+  /** Nodes run before continuing as new (default 200); lower in tests and simulations. */
+  maxNodesPerExecution?: number;
 }
 
 export interface JourneyWorkflowResult {

@@ -220,14 +220,18 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     return { kind: 'next', next: node.next, outcome: 'completed' };
   }
 
+  // Each event ends at most one wait. A wait sees the events that arrived after the one the previous
+  // wait took, including those that came while an e-mail was being sent or before the first node ran.
+  let consumedUpTo = 0;
   async function runWait(node: NodeOfType<'wait_for_event'>): Promise<Step> {
-    const after = received;
     const match = () =>
-      inbox.find(({ seq, event }) => seq > after && eventMatches(node, event) && (node.sameEntryKey !== true || sameKey(event)))?.event;
+      inbox.find(({ seq, event }) => seq > consumedUpTo && eventMatches(node, event) && (node.sameEntryKey !== true || sameKey(event)));
     const arrived = await condition(() => interrupted() || match() !== undefined, durationMs(node.timeout));
     if (interrupted()) return { kind: 'interrupted' };
-    if (!arrived) return { kind: 'next', next: node.onTimeout, outcome: 'timeout' };
-    state.lastEvent = match();
+    const matched = match();
+    if (!arrived || matched === undefined) return { kind: 'next', next: node.onTimeout, outcome: 'timeout' };
+    consumedUpTo = matched.seq;
+    state.lastEvent = matched.event;
     return { kind: 'next', next: node.next, outcome: 'completed' };
   }
 
@@ -308,7 +312,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     if (ending === undefined && state.paused) await condition(() => !state.paused || interrupted());
     if (ending !== undefined) return finish(nodeId, state.visits[nodeId] ?? 0, ending.outcome, ending.status);
     if (migration !== undefined) continue;
-    if (steps >= NODES_PER_EXECUTION || workflowInfo().continueAsNewSuggested) {
+    if (steps >= (input.maxNodesPerExecution ?? NODES_PER_EXECUTION) || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof journeyWorkflow>({ ...input, resumeAt: nodeId, carried: state });
     }
 
