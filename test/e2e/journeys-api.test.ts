@@ -39,13 +39,29 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
   async function contact(name: string): Promise<string> {
     const response = await engine.post('/v1/identify', { type: 'identify', userId: name, messageId: `identify-${name}`, traits: { email: `${name}@example.com`, firstName: name } });
     expect(response.status).toBe(200);
+    await routed();
     return response.body.contactId as string;
+  }
+
+  /**
+   * Waits until every outbox intent has reached Temporal. The request dispatches its own intents, but
+   * the sweeper may have claimed them first and still be routing them when the response arrives.
+   */
+  async function routed(): Promise<void> {
+    let pending: { kind: string; last_error: string | null }[] = [];
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      pending = await engine.database.db.selectFrom('orchestration_outbox').select(['kind', 'last_error']).where('dispatched_at', 'is', null).execute();
+      if (pending.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`outbox intents still pending: ${JSON.stringify(pending)}`);
   }
 
   async function track(userId: string, event: string, properties: Record<string, unknown>) {
     seq += 1;
     const response = await engine.post('/v1/track', { type: 'track', event, userId, messageId: `${userId}-${event}-${seq}`, properties });
     expect(response.status).toBe(200);
+    await routed();
     return response.body;
   }
 
@@ -122,6 +138,12 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
     expect(copy.body.draft.entryKey).toBe('properties.cart_id');
     expect((await engine.post('/v1/journeys', { fromTemplate: 'abandoned-cart', id: 'my-cart' }, admin())).status).toBe(409);
     expect((await engine.post('/v1/journeys', { fromTemplate: 'no-such-template' }, admin())).status).toBe(404);
+
+    // Archived: kept for the record, no longer edited or published.
+    expect((await engine.post('/v1/journeys/my-cart/archive', {}, admin())).body).toEqual({ id: 'my-cart', status: 'archived', signalledRuns: 0 });
+    expect((await engine.put('/v1/journeys/my-cart/draft', { definition: copy.body.draft })).status).toBe(409);
+    expect((await engine.post('/v1/journeys/my-cart/publish', {}, admin())).status).toBe(409);
+    expect((await engine.post('/v1/journeys/my-cart/resume', {}, admin())).status).toBe(409);
   });
 
   it('starts a published journey on an event, sends the first e-mail, and ends it at the goal', async () => {
@@ -232,9 +254,11 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
       }),
     );
     const visit = await engine.post('/v1/track', { type: 'track', event: 'known_page', anonymousId: 'anon-hal', messageId: 'hal-page' });
+    await routed();
     const workflowId = journeyWorkflowId('known', visit.body.contactId);
     expect((await stateOf(workflowId, (state) => state.currentNodeId === 'hold')).status).toBe('running');
     await engine.post('/v1/identify', { type: 'identify', userId: 'hal', anonymousId: 'anon-hal', messageId: 'hal-identify', traits: { email: 'hal@example.com' } });
+    await routed();
     expect((await stateOf(workflowId, (state) => state.status === 'exited_goal')).status).toBe('exited_goal');
   });
 
