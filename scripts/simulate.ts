@@ -234,7 +234,8 @@ export function formatSummary(journey: string, summary: SimulationSummary, elaps
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The summary goes to stdout: the SDK's own warnings (e.g. the test server's missing capabilities) would mix into it.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const args = parseArguments(process.argv.slice(2));
   const started = performance.now();
   simulate(args)
