@@ -185,7 +185,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
       const policy = options.inFlightPolicy ?? journey.inFlightPolicy;
       const nodeMap = options.nodeMap ?? {};
       if (policy === 'move_to_new') checkNodeMap(nodeMap, definition, await olderNodeIds(id, Number.MAX_SAFE_INTEGER));
-      const outcome = await publishJourneyDraft(deps.db, id, { inFlightPolicy: policy, ...(options.nodeMap === undefined ? {} : { nodeMap }), definitionFor: () => definition }, now());
+      const outcome = await publishJourneyDraft(deps.db, id, { definition, inFlightPolicy: policy, ...(options.nodeMap === undefined ? {} : { nodeMap }) }, now());
       if (!outcome.ok) {
         if (outcome.reason === 'not_found') notFound(id);
         throw new HttpError(409, outcome.reason === 'archived' ? 'journey_archived' : 'no_draft', `journey ${id} cannot be published: ${outcome.reason.replace('_', ' ')}`);

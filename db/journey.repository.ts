@@ -128,15 +128,14 @@ export type PublishOutcome =
   | { ok: false; reason: 'not_found' | 'archived' | 'no_draft' };
 
 /**
- * Freezes the draft as the next version and makes it the one new entries run, in one transaction.
- * The version number is assigned under the journey's row lock, so two publications never claim the
- * same one. `definitionFor` receives that number (definitions carry their own version) and returns
- * the document to store.
+ * Freezes `definition` (the validated draft) as the next version and makes it the one new entries
+ * run, in one transaction. The version number is assigned under the journey's row lock, so two
+ * publications never claim the same one.
  */
 export async function publishJourneyDraft(
   db: Db,
   id: string,
-  options: { inFlightPolicy?: InFlightPolicy; nodeMap?: Record<string, string>; definitionFor: (draft: unknown, version: number) => unknown },
+  options: { definition: unknown; inFlightPolicy?: InFlightPolicy; nodeMap?: Record<string, string> },
   now: Date,
 ): Promise<PublishOutcome> {
   return db.transaction().execute(async (trx) => {
@@ -155,7 +154,7 @@ export async function publishJourneyDraft(
       .values({
         journey_id: id,
         version,
-        definition: JSON.stringify(options.definitionFor(journey.draft, version)),
+        definition: JSON.stringify(options.definition),
         in_flight_policy: options.inFlightPolicy ?? journey.in_flight_policy,
         node_map: options.nodeMap === undefined ? null : JSON.stringify(options.nodeMap),
         published_at: now,
