@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 import type { RecordJourneyVisitInput } from '../activities/journey.activities.js';
 import type { JourneyDefinition } from '../domain/journeys/definition.js';
@@ -235,7 +235,7 @@ export function formatSummary(journey: string, summary: SimulationSummary, elaps
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // The summary goes to stdout: the SDK's own warnings (e.g. the test server's missing capabilities) would mix into it.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
   const args = parseArguments(process.argv.slice(2));
   const started = performance.now();
   simulate(args)
