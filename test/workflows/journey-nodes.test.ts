@@ -243,6 +243,37 @@ describe('journey interpreter: node types', () => {
     }
   });
 
+  it('gives up on a webhook that keeps failing after its bounded retries, records the node as skipped and moves on', async () => {
+    let calls = 0;
+    const server: Server = createServer((_request, response) => {
+      calls += 1;
+      response.statusCode = 500;
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/down`;
+      const definition = define('hook-down', 'notify', {
+        notify: { type: 'webhook', url, next: 'mail' },
+        mail: { type: 'send_email', template: 'nurture-guide-1', next: 'done' },
+        done: { type: 'exit' },
+      });
+      const contactId = await h.contact('hook-down', { email: 'hook-down@example.com', firstName: 'Hal' });
+      const handle = await h.start(definition, contactId);
+      await h.until(handle, () => calls >= 1, 'the first call');
+      for (let attempt = 2; attempt <= 10; attempt += 1) {
+        await h.env.sleep('4 hours');
+        await h.until(handle, () => calls >= attempt, `attempt ${attempt}`);
+      }
+      expect(await h.result(handle)).toEqual({ status: 'completed', lastNodeId: 'done' });
+      expect(calls).toBe(10);
+      expect(pathOf(await h.visits(handle.workflowId)).slice(0, 2)).toEqual(['notify:entered', 'notify:skipped']);
+      expect(h.mailsTo('hook-down@example.com').map((m) => m.subject)).toEqual(['Your first guide, Hal']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('waits until a local time of day on allowed weekdays in the contact timezone, and until a date trait minus an offset', async () => {
     const definition = define('local-time', 'morning', {
       morning: { type: 'delay', wait: { kind: 'time_of_day', at: '09:00', weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }, next: 'mail' },
