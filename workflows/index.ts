@@ -4,3 +4,4 @@ export { stageReviewWorkflow } from './stage-review.workflow.js';
 export { welcomeWorkflow } from './welcome.workflow.js';
 export { handoffWorkflow } from './handoff.workflow.js';
 export { subscriptionConfirmationWorkflow } from './subscription-confirmation.workflow.js';
+export { journeyWorkflow } from './journey.workflow.js';
