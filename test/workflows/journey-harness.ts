@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
+import { setSubscriptions } from '../../db/consent.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { listJourneyRuns, listJourneyVisits } from '../../db/journey-run.repository.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
@@ -26,6 +27,9 @@ import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
 
+/** The topics the built-in journeys' e-mails are sent under. */
+export const JOURNEY_TOPICS = ['product_news', 'cart_reminders', 'promotions', 'reviews'] as const;
+
 export const WEBHOOK_SECRET = 'journey-test-webhook-secret';
 
 export interface JourneyHarness {
@@ -33,7 +37,8 @@ export interface JourneyHarness {
   database: TestDatabase;
   smtp: SmtpCatcher;
   /** A known contact with an address, created the way the API would (an identify event). */
-  contact(userId: string, traits: Record<string, unknown>): Promise<string>;
+  /** A known contact, subscribed to the built-in journeys' topics unless `subscribedTo` says otherwise. */
+  contact(userId: string, traits: Record<string, unknown>, options?: { subscribedTo?: readonly string[] }): Promise<string>;
   /** Stores a tracked event at the server's current (skipped) time and returns what a router would signal. */
   track(userId: string, event: string, properties?: Record<string, unknown>): Promise<JourneyEventPayload>;
   start(
@@ -101,9 +106,13 @@ export async function startJourneyHarness(taskQueue: string): Promise<JourneyHar
     env,
     database,
     smtp,
-    async contact(userId, traits) {
+    async contact(userId, traits, options = {}) {
       messages += 1;
-      return (await store({ type: 'identify', userId, messageId: `${taskQueue}-${messages}`, traits })).contactId;
+      const contactId = (await store({ type: 'identify', userId, messageId: `${taskQueue}-${messages}`, traits })).contactId;
+      // As a site does when the visitor ticks the boxes: marketing mail needs a confirmed topic.
+      const topics = options.subscribedTo ?? JOURNEY_TOPICS;
+      if (topics.length > 0) await setSubscriptions(database.db, contactId, topics.map((topic) => ({ topic, status: 'subscribed' as const })), 'test', new Date());
+      return contactId;
     },
     async track(userId, event, properties = {}) {
       messages += 1;
