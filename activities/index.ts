@@ -1,5 +1,6 @@
 import { createEmailActivities, type EmailDependencies } from './email.activities.js';
 import { createScoringActivities, type ScoringDependencies } from './scoring.activities.js';
+import { createNewsletterActivities } from './newsletter.activities.js';
 
 export type ActivityDependencies = EmailDependencies & ScoringDependencies;
 
@@ -8,6 +9,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createEmailActivities(deps),
     ...createScoringActivities(deps),
+    ...createNewsletterActivities(deps),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Traits } from '../domain/traits.js';
 import type { ApiKeyTable } from './api-key.types.js';
+import type { NewsletterRecipientTable, NewsletterTable } from './newsletter.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
 export type Json<T> = ColumnType<T, string, string>;
@@ -144,6 +145,8 @@ export interface Database {
   trait_changes: TraitChangeTable;
   orchestration_outbox: OrchestrationOutboxTable;
   api_keys: ApiKeyTable;
+  newsletters: NewsletterTable;
+  newsletter_recipients: NewsletterRecipientTable;
 }
 
 export type Contact = Selectable<ContactTable>;

@@ -168,6 +168,9 @@ function activitiesFor(s: Scenario): Activities {
     sendEmail: unexpected('sendEmail'),
     rescorePage: unexpected('rescorePage'),
     reviewStages: unexpected('reviewStages'),
+    materialiseNewsletterPage: unexpected('materialiseNewsletterPage'),
+    sendNewsletterPage: unexpected('sendNewsletterPage'),
+    recordNewsletterProgress: unexpected('recordNewsletterProgress'),
     ...s.activities,
   };
 }

@@ -10,3 +10,7 @@ export function rescoreWorkflowId(modelId: string, version: number): string {
 }
 
 export const STAGE_REVIEW_WORKFLOW_ID = 'maintenance:stage-review';
+
+export function newsletterWorkflowId(newsletterId: string): string {
+  return `newsletter:${newsletterId}`;
+}

@@ -2,3 +2,4 @@
 export { rescoreWorkflow } from './rescore.workflow.js';
 export { stageReviewWorkflow } from './stage-review.workflow.js';
 export { welcomeWorkflow } from './welcome.workflow.js';
+export { newsletterWorkflow } from './newsletter.workflow.js';
