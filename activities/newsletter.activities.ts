@@ -154,8 +154,9 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
     const newsletter = await requireNewsletter(input.newsletterId);
     const resumed = context.info.heartbeatDetails as PageHeartbeat | undefined;
     const after = resumed?.after ?? input.after;
-    // A slow quota gets short pages, so pause and cancel take effect between pages within seconds.
-    const limit = newsletter.rate_per_second === null ? SEND_PAGE_SIZE : Math.max(1, Math.min(SEND_PAGE_SIZE, newsletter.rate_per_second * 5));
+    // A page lasts about two seconds at most under a quota, so pause and cancel take effect between
+    // pages that soon even before the cancellation reaches the page through its heartbeat.
+    const limit = newsletter.rate_per_second === null ? SEND_PAGE_SIZE : Math.max(1, Math.min(SEND_PAGE_SIZE, newsletter.rate_per_second * 2));
     const ids = await dueRecipients(deps.db, newsletter.id, { dueBy: new Date(input.dueBy), after, limit });
     const pace = pacer(newsletter.rate_per_second);
     const done = new Array<boolean>(ids.length).fill(false);

@@ -16,7 +16,7 @@ const { materialiseNewsletterPage, sendNewsletterPage } = proxyActivities<Activi
   startToCloseTimeout: '10 minutes',
   // A page heartbeats after every recipient: a dead worker's page moves on within seconds, and a
   // pause reaches the page in flight.
-  heartbeatTimeout: '10 seconds',
+  heartbeatTimeout: '5 seconds',
   // Pause and cancel wait for the page to stop, so the counts they report are final.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['NewsletterNotFound'] },
