@@ -13,6 +13,8 @@ import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerNewsletterRoutes } from './routes/newsletters.js';
+import { TemplateRenderer } from '../templates/renderer.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -29,6 +31,8 @@ export interface ApiDependencies {
   /** Local mode only: exposes the SMTP catcher at /dev/mailbox. */
   mailbox?: Mailbox;
   logLevel?: string;
+  /** Checks that a newsletter's template exists and compiles; the worker's own renderer sends it. */
+  templates?: TemplateRenderer;
 }
 
 // Segment's own limit for one call; a batch has its own, larger one.
@@ -70,6 +74,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerEventRoutes(app, { ingest, auth });
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates ?? new TemplateRenderer() });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
