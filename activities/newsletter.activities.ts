@@ -9,7 +9,7 @@ import {
   nextDueAt,
   recipientCounts,
   recordNewsletterStatus,
-  recordRecipientOutcome,
+  recordRecipientOutcomes,
   saveCounters,
   skipQueued,
   type RecipientOutcome,
@@ -30,6 +30,8 @@ export function newsletterCause(newsletterId: string, contactId: string): string
 
 export const MATERIALISE_PAGE_SIZE = 1_000;
 export const SEND_PAGE_SIZE = 200;
+/** Recipient outcomes written per statement. */
+const OUTCOME_BATCH = 25;
 
 export interface MaterialisePageInput {
   newsletterId: string;
@@ -86,7 +88,7 @@ const SKIP_REASONS: Record<string, string> = {
 
 export function createNewsletterActivities(deps: NewsletterDependencies) {
   const { sendEmail } = createEmailActivities(deps);
-  const concurrency = deps.newsletterConcurrency ?? 8;
+  const concurrency = deps.newsletterConcurrency ?? 16;
 
   async function requireNewsletter(id: string) {
     const newsletter = await findNewsletter(deps.db, id);
@@ -159,11 +161,23 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
     const limit = newsletter.rate_per_second === null ? SEND_PAGE_SIZE : Math.max(1, Math.min(SEND_PAGE_SIZE, newsletter.rate_per_second * 2));
     const ids = await dueRecipients(deps.db, newsletter.id, { dueBy: new Date(input.dueBy), after, limit });
     const pace = pacer(newsletter.rate_per_second);
-    const done = new Array<boolean>(ids.length).fill(false);
+    // Outcomes are written in batches; the heartbeat only moves past recipients whose outcome is stored.
+    const stored = new Array<boolean>(ids.length).fill(false);
+    let pending: { index: number; contactId: string; outcome: RecipientOutcome }[] = [];
     let prefix = 0;
     let next = 0;
     let failure: unknown;
     const stopped = () => failure !== undefined || context.cancellationSignal.aborted;
+
+    const flush = async () => {
+      const batch = pending;
+      pending = [];
+      if (batch.length === 0) return;
+      await recordRecipientOutcomes(deps.db, newsletter.id, batch);
+      for (const { index } of batch) stored[index] = true;
+      while (prefix < ids.length && stored[prefix]) prefix += 1;
+      context.heartbeat({ after: prefix === 0 ? after : ids[prefix - 1]! } satisfies PageHeartbeat);
+    };
 
     const lane = async () => {
       while (next < ids.length && !stopped()) {
@@ -172,18 +186,17 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
         try {
           await pace();
           if (context.cancellationSignal.aborted) return;
-          const outcome = await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId);
-          await recordRecipientOutcome(deps.db, newsletter.id, contactId, outcome);
+          pending.push({ index, contactId, outcome: await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId) });
+          if (pending.length >= OUTCOME_BATCH) await flush();
         } catch (error) {
           failure ??= error;
           return;
         }
-        done[index] = true;
-        while (prefix < ids.length && done[prefix]) prefix += 1;
-        context.heartbeat({ after: prefix === 0 ? after : ids[prefix - 1]! } satisfies PageHeartbeat);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, lane));
+    // What was sent before a failure or an interruption is recorded before the page gives up.
+    await flush();
 
     if (failure !== undefined) throw failure;
     if (context.cancellationSignal.aborted) {

@@ -109,20 +109,25 @@ export type RecipientOutcome =
   | { status: 'skipped' | 'failed'; reason: string; emailId: string | null }
   | { status: 'deferred'; until: Date; reason: string };
 
-/** Records what happened to one recipient; only a queued row changes, so a late duplicate cannot recount. */
-export async function recordRecipientOutcome(db: Db, newsletterId: string, contactId: string, outcome: RecipientOutcome): Promise<void> {
-  const now = new Date();
-  await db
-    .updateTable('newsletter_recipients')
-    .set(
-      outcome.status === 'deferred'
-        ? { send_at: outcome.until, reason: outcome.reason, updated_at: now }
-        : { status: outcome.status, reason: outcome.status === 'sent' ? null : outcome.reason, email_id: outcome.emailId, updated_at: now },
-    )
-    .where('newsletter_id', '=', newsletterId)
-    .where('contact_id', '=', contactId)
-    .where('status', '=', 'queued')
-    .execute();
+/**
+ * Records what happened to a batch of recipients in one statement; only queued rows change, so an
+ * outcome written twice (a retried page) cannot count anyone twice.
+ */
+export async function recordRecipientOutcomes(db: Db, newsletterId: string, outcomes: readonly { contactId: string; outcome: RecipientOutcome }[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const column = <T>(pick: (outcome: RecipientOutcome) => T) => outcomes.map(({ outcome }) => pick(outcome));
+  const ids = outcomes.map(({ contactId }) => contactId);
+  const statuses = column((o) => (o.status === 'deferred' ? 'queued' : o.status));
+  const reasons = column((o) => (o.status === 'sent' ? null : o.reason));
+  const emailIds = column((o) => (o.status === 'deferred' ? null : o.emailId));
+  const sendAts = column((o) => (o.status === 'deferred' ? o.until.toISOString() : null));
+  await sql`
+    update newsletter_recipients as r
+    set status = v.status, reason = v.reason, email_id = v.email_id, send_at = coalesce(v.send_at, r.send_at), updated_at = now()
+    from unnest(${ids}::uuid[], ${statuses}::text[], ${reasons}::text[], ${emailIds}::text[], ${sendAts}::timestamptz[])
+      as v(contact_id, status, reason, email_id, send_at)
+    where r.newsletter_id = ${newsletterId} and r.contact_id = v.contact_id and r.status = 'queued'
+  `.execute(db);
 }
 
 /** A cancelled newsletter accounts for everyone it did not reach: skipped, with that reason. */

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipientCounts } from '../../db/newsletter.repository.js';
 import { startEngine, type RunningEngine } from '../helpers/engine.js';
@@ -83,6 +85,14 @@ describe('newsletters over the API', () => {
 
     const late = await engine.post(`/v1/newsletters/${id}/pause`, {}, admin());
     expect(late.status).toBe(409);
+
+    // The CLI, as an operator runs it, over the API.
+    const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/relance.ts', 'newsletter', 'progress', id], {
+      env: { ...process.env, RELANCE_API_URL: engine.baseUrl, RELANCE_ADMIN_KEY: engine.keys.admin },
+    });
+    expect(cli.stdout.trim()).toBe(
+      `[${'#'.repeat(30)}] 100% 10,000/10,000 · sent 9,975 · skipped 25 (no-email-address 25) · failed 0 · completed`,
+    );
     // Read by the bench notes and the report: how long 10k took on this machine.
     process.stderr.write(`newsletter e2e: 10,000 recipients in ${(elapsedMs / 1000).toFixed(1)} s\n`);
   }, 150_000);
