@@ -88,7 +88,7 @@ const SKIP_REASONS: Record<string, string> = {
 
 export function createNewsletterActivities(deps: NewsletterDependencies) {
   const { sendEmail } = createEmailActivities(deps);
-  const concurrency = deps.newsletterConcurrency ?? 16;
+  const concurrency = deps.newsletterConcurrency ?? 8;
 
   async function requireNewsletter(id: string) {
     const newsletter = await findNewsletter(deps.db, id);
