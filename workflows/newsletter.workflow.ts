@@ -85,9 +85,10 @@ export async function newsletterWorkflow(input: NewsletterWorkflowInput): Promis
   });
   setHandler(progressQuery, () => ({ status, counts, nextSendAt }));
 
+  // The query shows the new status together with the counts written with it, never with stale ones.
   const record = async (next: NewsletterStatus) => {
-    status = next;
     counts = await recordNewsletterProgress({ newsletterId, status: next });
+    status = next;
   };
 
   /** Runs a page unless paused or cancelled; a pause or cancel stops the page in flight (undefined). */
@@ -111,46 +112,52 @@ export async function newsletterWorkflow(input: NewsletterWorkflowInput): Promis
     if (ms > 0) await condition(() => cancelled || paused, ms);
   };
 
-  if (carried === undefined && input.startAt !== null) {
-    await waitUntil(input.startAt);
-  }
-  let phase: Phase = carried?.phase ?? 'materialise';
-  let cursor = carried?.cursor ?? null;
-  // The audience is taken as of one instant, the same for every page.
-  const audienceAt = carried?.audienceAt ?? new Date().toISOString();
-  if (carried === undefined && !cancelled) await record('sending');
-
-  for (let pages = 0; !cancelled && phase !== 'done'; ) {
-    if (paused) {
-      await record('paused');
-      await condition(() => !paused || cancelled);
-      if (cancelled) break;
-      await record('sending');
+  try {
+    if (carried === undefined && input.startAt !== null) {
+      await waitUntil(input.startAt);
     }
-    if (phase === 'materialise') {
-      const page = await interruptibly(() => materialiseNewsletterPage({ newsletterId, after: cursor, at: audienceAt }));
-      if (page === undefined) continue;
-      counts = page.counts;
-      cursor = page.lastContactId;
-      if (page.done) [phase, cursor] = ['send', null];
-    } else {
-      const page = await interruptibly(() => sendNewsletterPage({ newsletterId, dueBy: new Date().toISOString(), after: cursor }));
-      if (page === undefined) continue;
-      counts = page.counts;
-      cursor = page.lastContactId;
-      nextSendAt = page.nextDueAt;
-      if (page.exhausted) {
-        cursor = null;
-        if (page.nextDueAt === null) phase = 'done';
-        else await waitUntil(page.nextDueAt);
+    let phase: Phase = carried?.phase ?? 'materialise';
+    let cursor = carried?.cursor ?? null;
+    // The audience is taken as of one instant, the same for every page.
+    const audienceAt = carried?.audienceAt ?? new Date().toISOString();
+    if (carried === undefined && !cancelled) await record('sending');
+
+    for (let pages = 0; !cancelled && phase !== 'done'; ) {
+      if (paused) {
+        await record('paused');
+        await condition(() => !paused || cancelled);
+        if (cancelled) break;
+        await record('sending');
+      }
+      if (phase === 'materialise') {
+        const page = await interruptibly(() => materialiseNewsletterPage({ newsletterId, after: cursor, at: audienceAt }));
+        if (page === undefined) continue;
+        counts = page.counts;
+        cursor = page.lastContactId;
+        if (page.done) [phase, cursor] = ['send', null];
+      } else {
+        const page = await interruptibly(() => sendNewsletterPage({ newsletterId, dueBy: new Date().toISOString(), after: cursor }));
+        if (page === undefined) continue;
+        counts = page.counts;
+        cursor = page.lastContactId;
+        nextSendAt = page.nextDueAt;
+        if (page.exhausted) {
+          cursor = null;
+          if (page.nextDueAt === null) phase = 'done';
+          else await waitUntil(page.nextDueAt);
+        }
+      }
+      pages += 1;
+      if (phase !== 'done' && (pages >= (input.pagesPerRun ?? DEFAULT_PAGES_PER_RUN) || workflowInfo().continueAsNewSuggested)) {
+        await continueAsNew<typeof newsletterWorkflow>({ ...input, carried: { phase, cursor, audienceAt, paused, counts, nextSendAt } });
       }
     }
-    pages += 1;
-    if (phase !== 'done' && (pages >= (input.pagesPerRun ?? DEFAULT_PAGES_PER_RUN) || workflowInfo().continueAsNewSuggested)) {
-      await continueAsNew<typeof newsletterWorkflow>({ ...input, carried: { phase, cursor, audienceAt, paused, counts, nextSendAt } });
-    }
+  } catch (error) {
+    // Cancelled from outside (Temporal's UI or CLI) rather than by the signal: still account for everyone.
+    if (!isCancellation(error)) throw error;
+    await CancellationScope.nonCancellable(() => record('cancelled'));
+    throw error;
   }
-
   nextSendAt = null;
   await record(cancelled ? 'cancelled' : 'completed');
   return { status, counts };

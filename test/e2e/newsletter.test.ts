@@ -108,7 +108,7 @@ describe('newsletters over the API', () => {
     let paused: any;
     for (let tries = 0; tries < 200; tries++) {
       paused = (await engine.get(`/v1/newsletters/${id}`)).body;
-      if (paused.status === 'paused') break;
+      if (paused.status === 'paused' && paused.progress?.status === 'paused') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(paused.status).toBe('paused');

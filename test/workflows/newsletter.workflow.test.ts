@@ -24,7 +24,11 @@ describe('newsletter broadcast workflow', () => {
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
   beforeAll(async () => {
-    [env, database, smtp, bundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), startSmtpCatcher(), bundleWorkflows()]);
+    [env, database, smtp, bundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(),
+      // One mailbox that does not exist: its copy is refused for good.
+      startSmtpCatcher({ refuse: ({ to }) => (to.includes('bounce-3@example.com') ? Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }) : undefined) }),
+      bundleWorkflows(),
+    ]);
   });
   afterAll(async () => {
     for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -110,6 +114,28 @@ describe('newsletter broadcast workflow', () => {
     const result = await handle.result();
     expect(result).toEqual({ status: 'completed', counts: { total: 40, queued: 0, sent: 40, skipped: {}, failed: 0 } });
     expect(mailFor('tz')).toHaveLength(40);
+    worker.shutdown();
+    await running;
+  });
+
+  it('counts a copy the mail server refuses for good as failed, with its reason', async () => {
+    await insertSubscribers(database.db, { cohort: 'bounce', count: 10 });
+    const newsletter = await newsletterFor('bounce');
+    const { worker, running } = await startWorker('newsletter-bounce');
+    const result = await env.client.workflow.execute<typeof newsletterWorkflow>('newsletterWorkflow', {
+      taskQueue: 'newsletter-bounce',
+      workflowId: newsletterWorkflowId(newsletter.id),
+      args: [{ newsletterId: newsletter.id, startAt: null }],
+    });
+    expect(result).toEqual({ status: 'completed', counts: { total: 10, queued: 0, sent: 9, skipped: {}, failed: 1 } });
+    const refused = await database.db
+      .selectFrom('newsletter_recipients')
+      .innerJoin('contacts', 'contacts.id', 'newsletter_recipients.contact_id')
+      .select(['newsletter_recipients.status', 'newsletter_recipients.reason'])
+      .where('contacts.email', '=', 'bounce-3@example.com')
+      .execute();
+    expect(refused).toEqual([{ status: 'failed', reason: 'SmtpPermanentFailure' }]);
+    expect(mailFor('bounce')).toHaveLength(9);
     worker.shutdown();
     await running;
   });
