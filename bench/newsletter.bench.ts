@@ -49,6 +49,7 @@ export async function benchNewsletter(options: { recipients?: number } = {}): Pr
       workflowsPath: WORKFLOWS_PATH,
       activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <news@relance.localhost>', models: new ScoringModelStore(db) }),
     });
+    const rssBefore = process.memoryUsage().rss;
     const rss = startRssSampler();
     const started = performance.now();
     const result = await worker.runUntil(
@@ -73,7 +74,13 @@ export async function benchNewsletter(options: { recipients?: number } = {}): Pr
         unit: 'recipients/s',
         notes: `${round(seconds)} s from start to the last recipient counted; audience pages, one page activity per 200, consent-checked sendEmail per recipient, SMTP pool of ${POOL_SIZE} to a draining sink`,
       },
-      { id: 'newsletter.worker-peak-rss', name: 'worker process peak RSS during the broadcast', value: megabytes(peak), unit: 'MB' },
+      {
+        id: 'newsletter.worker-peak-rss',
+        name: 'worker process peak RSS during the broadcast',
+        value: megabytes(peak),
+        unit: 'MB',
+        notes: `${megabytes(rssBefore)} MB before the send (worker created, workflows bundled in-process): the broadcast itself added ${megabytes(Math.max(0, peak - rssBefore))} MB`,
+      },
     ];
   } finally {
     mailer.close();

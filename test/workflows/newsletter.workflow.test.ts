@@ -203,6 +203,8 @@ describe('newsletter broadcast workflow', () => {
     expect(new Set(mail.map((m) => m.messageId)).size).toBe(1_485);
     expect(new Set(mail.map((m) => m.to[0])).size).toBe(1_485);
     expect(result.counts).toEqual({ total: 1_500, queued: 0, sent: 1_485, skipped: { 'no-email-address': 15 }, failed: 0 });
+    // Three pages per run: the broadcast went on across continue-as-new.
+    expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
     expect(await recipientCounts(database.db, newsletter.id)).toEqual(result.counts);
     const outbox = await database.db.selectFrom('email_messages').select((eb) => eb.fn.countAll<number>().as('count')).where('template', '=', 'newsletter-digest').where('to_address', 'like', 'crash-%').executeTakeFirstOrThrow();
     expect(Number(outbox.count)).toBe(1_485);
