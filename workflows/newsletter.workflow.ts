@@ -120,7 +120,7 @@ export async function newsletterWorkflow(input: NewsletterWorkflowInput): Promis
     let cursor = carried?.cursor ?? null;
     // The audience is taken as of one instant, the same for every page.
     const audienceAt = carried?.audienceAt ?? new Date().toISOString();
-    if (carried === undefined && !cancelled) await record('sending');
+    if (carried === undefined && !cancelled && !paused) await record('sending');
 
     for (let pages = 0; !cancelled && phase !== 'done'; ) {
       if (paused) {
