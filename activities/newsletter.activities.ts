@@ -147,9 +147,9 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
   /**
    * Sends one page of due recipients through the same send logic as every e-mail (consent, budget,
    * exactly-once outbox), several at a time under the newsletter's rate. One activity per page, not
-   * per recipient, keeps the workflow history small; each recipient's outcome is written as it
-   * happens, and the heartbeat carries the done prefix, so a retried attempt goes on where this one
-   * stopped, and a copy already sent is found in the outbox rather than sent again.
+   * per recipient, keeps the workflow history small; outcomes are written every few recipients, and
+   * the heartbeat carries the prefix already written, so a retried attempt goes on where this one
+   * stopped, and a copy sent but not yet written is found in the outbox rather than sent again.
    */
   async function sendNewsletterPage(input: SendPageInput): Promise<SendPageResult> {
     const context = Context.current();
@@ -169,6 +169,9 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
     let failure: unknown;
     const stopped = () => failure !== undefined || context.cancellationSignal.aborted;
 
+    // After every recipient (the SDK throttles what reaches the server): a slow page stays alive, and
+    // a pause or cancel reaches it.
+    const beat = () => context.heartbeat({ after: prefix === 0 ? after : ids[prefix - 1]! } satisfies PageHeartbeat);
     const flush = async () => {
       const batch = pending;
       pending = [];
@@ -176,7 +179,6 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
       await recordRecipientOutcomes(deps.db, newsletter.id, batch);
       for (const { index } of batch) stored[index] = true;
       while (prefix < ids.length && stored[prefix]) prefix += 1;
-      context.heartbeat({ after: prefix === 0 ? after : ids[prefix - 1]! } satisfies PageHeartbeat);
     };
 
     const lane = async () => {
@@ -188,6 +190,7 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
           if (context.cancellationSignal.aborted) return;
           pending.push({ index, contactId, outcome: await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId) });
           if (pending.length >= OUTCOME_BATCH) await flush();
+          beat();
         } catch (error) {
           failure ??= error;
           return;
