@@ -24,7 +24,7 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', 'bench/results/', 'test/fixtures/lint/'] },
+  { ignores: ['node_modules/', '.tools/', '.data/', 'bench/results/', 'test/fixtures/lint/', '.scratch/', 'dist/', '.faults/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,18 +1,48 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/connection.js';
-import { findContact } from '../db/contact.repository.js';
-import { claimEmail, markEmailFailed, markEmailSent } from '../db/email.repository.js';
+import type { Config } from '../domain/config.js';
+import { loadSendContext, suppressAddress } from '../db/consent.repository.js';
+import { handoffNotice } from '../db/handoff.repository.js';
+import { claimEmailForSending, markEmailFailed, markEmailSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail } from '../db/email.repository.js';
+import { ALL_TOPICS, BUDGET_WINDOW_MS, TOPIC_PATTERN, decideSend, type SendPolicy } from '../domain/send-policy.js';
+import { signToken } from '../domain/tokens.js';
+import { rewriteTrackedHtml } from '../domain/tracking.js';
 import { traitValues } from '../domain/traits.js';
-import type { TemplateRenderer } from '../templates/renderer.js';
-import type { MailTransport } from './mail-transport.js';
+import { TemplateError, type TemplateRenderer } from '../templates/renderer.js';
+import { SendClaimLost, sendAtCommitPoint, type MailTransport } from './mail-transport.js';
 import { classifySmtpError } from './smtp-errors.js';
+
+export interface SenderIdentity {
+  from: string;
+  replyTo?: string;
+}
+
+/** Links, consent rules and senders of the send path; the entry points build it from the config. */
+export interface MessagingOptions {
+  /** Signs unsubscribe, preference, click, open and confirmation links (RELANCE_SECRET). */
+  secret: string;
+  /** Where the API answers those links, without a trailing slash (PUBLIC_URL). */
+  publicUrl: string;
+  policy: SendPolicy;
+  /** Named identities a template picks with `sender: <name>`; unnamed templates use `mailFrom`. */
+  senders?: Readonly<Record<string, SenderIdentity>>;
+  /** The mailto: half of List-Unsubscribe; defaults to unsubscribe@ the sender's domain. */
+  unsubscribeMailto?: string;
+}
 
 export interface EmailDependencies {
   db: Db;
   mailer: MailTransport;
   templates: TemplateRenderer;
   mailFrom: string;
+  /**
+   * Absent only in tests that do not look at links or consent rules: a secret of this process only,
+   * no quiet hours and a budget nobody reaches. Every entry point passes the configured one.
+   */
+  messaging?: MessagingOptions;
+  /** The send path's clock; tests of quiet hours and budgets pass a fixed one. */
+  clock?: () => Date;
 }
 
 export interface SendEmailInput {
@@ -29,6 +59,11 @@ export interface SendEmailInput {
   topic?: string;
   /** Extra Liquid variables beside `contact`: event properties, a coupon code. Ids and codes, not personal data. */
   data?: Record<string, unknown>;
+  /**
+   * Mail about the contact to someone else: the owner (or the manager it was escalated to) of a
+   * sales hand-off, read here with the hand-off's summary (as `handoff`) so the history keeps ids only.
+   */
+  recipient?: { handoffId: string; role: 'owner' | 'manager' };
 }
 
 export type SendEmailResult =
@@ -49,47 +84,167 @@ function domainOf(address: string): string {
   return match?.[1] ?? 'relance.localhost';
 }
 
+// Confirmation links of a double opt-in stay valid for a month; unsubscribe links never expire.
+const CONFIRM_TTL_SECONDS = 30 * 86_400;
+
+function defaultMessaging(): MessagingOptions {
+  return {
+    secret: randomBytes(32).toString('base64url'),
+    publicUrl: 'http://127.0.0.1:3000',
+    policy: { marketingPerWeek: 1_000_000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' },
+  };
+}
+
+/** The signed links of one e-mail, as the send path puts them in the message and its headers. */
+export function linksFor(messaging: MessagingOptions, input: { contactId: string; emailId: string; topic: string | null; now: Date }) {
+  const { secret, publicUrl } = messaging;
+  const base = { contactId: input.contactId, emailId: input.emailId };
+  return {
+    unsubscribeUrl: `${publicUrl}/u/${signToken(secret, { purpose: 'unsubscribe', ...base, topic: input.topic ?? ALL_TOPICS })}`,
+    preferencesUrl: `${publicUrl}/p/${signToken(secret, { purpose: 'preferences', ...base })}`,
+    confirmUrl:
+      input.topic === null
+        ? undefined
+        : `${publicUrl}/confirm/${signToken(secret, { purpose: 'confirm', contactId: input.contactId, topic: input.topic, expiresAt: Math.floor(input.now.getTime() / 1000) + CONFIRM_TTL_SECONDS })}`,
+    clickUrl: (url: string) => `${publicUrl}/c/${signToken(secret, { purpose: 'click', ...base, url })}`,
+    pixelUrl: `${publicUrl}/o/${signToken(secret, { purpose: 'open', ...base })}.gif`,
+  };
+}
+
 export function createEmailActivities(deps: EmailDependencies) {
   const messageDomain = domainOf(deps.mailFrom);
+  const messaging = deps.messaging ?? defaultMessaging();
+  const clock = deps.clock ?? (() => new Date());
+  const unsubscribeMailto = messaging.unsubscribeMailto ?? `unsubscribe@${messageDomain}`;
+  const ownLinks = [`${messaging.publicUrl}/u/`, `${messaging.publicUrl}/p/`, `${messaging.publicUrl}/confirm/`];
 
   async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
-    const contact = await findContact(deps.db, input.contactId);
-    if (contact === undefined) {
-      throw ApplicationFailure.nonRetryable(`contact ${input.contactId} does not exist`, 'ContactNotFound');
-    }
-    if (contact.email === null) {
-      throw ApplicationFailure.nonRetryable(`contact ${input.contactId} has no e-mail address`, 'NoEmailAddress');
-    }
+    const now = clock();
     const emailId = emailIdFor(input.cause);
-    const outbox = await claimEmail(deps.db, { id: emailId, contactId: contact.id, template: input.template, to: contact.email });
-    if (outbox.status === 'sent') return { status: 'already-sent', emailId };
-    if (outbox.status === 'failed') {
-      throw ApplicationFailure.nonRetryable(`e-mail ${emailId} failed permanently: ${outbox.last_error ?? ''}`, 'EmailFailed');
+    const template = await deps.templates.compile(input.template).catch((error: unknown) => {
+      // A broken template does not fix itself on retry: the marketer has to publish a fixed one.
+      if (error instanceof TemplateError) throw ApplicationFailure.nonRetryable(error.message, 'TemplateInvalid');
+      throw error;
+    });
+    const category = input.category ?? template.meta.category ?? 'marketing';
+    const topic = input.topic ?? template.meta.topic ?? null;
+    if (topic !== null && (!TOPIC_PATTERN.test(topic) || topic === ALL_TOPICS)) {
+      throw ApplicationFailure.nonRetryable(`invalid topic ${JSON.stringify(topic)}`, 'InvalidTopic');
+    }
+    const sender = template.meta.sender === undefined ? { from: deps.mailFrom } : messaging.senders?.[template.meta.sender];
+    if (sender === undefined) throw ApplicationFailure.nonRetryable(`template ${input.template} names an unknown sender ${template.meta.sender ?? ''}`, 'UnknownSender');
+
+    // One round trip: the contact, its consent, the suppression of its address, its budget, this e-mail's row.
+    const context = await loadSendContext(deps.db, { contactId: input.contactId, emailId, topic, budgetSince: new Date(now.getTime() - BUDGET_WINDOW_MS) });
+    if (context === undefined) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} does not exist`, 'ContactNotFound');
+    switch (context.outbox?.status) {
+      case 'sent':
+        return { status: 'already-sent', emailId };
+      case 'sending':
+        // An attempt committed `sending` right before its end-of-data dot (sendAtCommitPoint) and did
+        // not write the server's answer down: the server has the message. Sending again would make two.
+        await markEmailSentUnconfirmed(deps.db, emailId);
+        return { status: 'already-sent', emailId };
+      case 'skipped':
+        return { status: 'skipped', emailId, reason: context.outbox.skipReason ?? 'skipped' };
+      case 'failed':
+        throw ApplicationFailure.nonRetryable(`e-mail ${emailId} failed permanently`, 'EmailFailed');
+      default:
+        break;
+    }
+    // A hand-off notice goes to a rep about the contact: staff mail, outside the contact's consent and budget.
+    const notice = input.recipient === undefined ? undefined : await handoffNotice(deps.db, input.recipient.handoffId, input.recipient.role);
+    if (notice !== undefined && notice.to === null) {
+      throw ApplicationFailure.nonRetryable(`hand-off ${input.recipient?.handoffId} has no ${input.recipient?.role} to write to`, 'NoRecipient');
+    }
+    const to = notice?.to ?? context.email;
+    if (to === null) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} has no e-mail address`, 'NoEmailAddress');
+
+    const traits = traitValues(context.traits);
+    const outboxEmail: OutboxEmail = { id: emailId, contactId: context.contactId, template: input.template, to, category, topic };
+    const timeZone = typeof traits['timezone'] === 'string' ? traits['timezone'] : null;
+    const decision = notice === undefined ? decideSend({ category, topic, timeZone, ...context }, messaging.policy, now) : ({ action: 'send' } as const);
+    if (decision.action === 'skip') {
+      await recordEmailHeld(deps.db, outboxEmail, { status: 'skipped', reason: decision.reason });
+      return { status: 'skipped', emailId, reason: decision.reason };
+    }
+    if (decision.action === 'defer') {
+      await recordEmailHeld(deps.db, outboxEmail, { status: 'deferred', reason: decision.reason, until: decision.until });
+      return { status: 'deferred', emailId, until: decision.until.toISOString(), reason: decision.reason };
     }
 
-    const rendered = await deps.templates.render(input.template, { ...input.data, contact: traitValues(contact.traits) });
+    const links = linksFor(messaging, { contactId: context.contactId, emailId, topic, now });
+    const rendered = await deps.templates.render(input.template, {
+      ...input.data,
+      ...notice?.data,
+      contact: traits,
+      unsubscribe_url: links.unsubscribeUrl,
+      preferences_url: links.preferencesUrl,
+      ...(links.confirmUrl === undefined ? {} : { confirm_url: links.confirmUrl }),
+    });
+    const html = template.meta.tracking
+      ? rewriteTrackedHtml(rendered.html, { clickUrl: links.clickUrl, keep: (url) => ownLinks.some((own) => url.startsWith(own)), pixelUrl: links.pixelUrl }).html
+      : rendered.html;
+
+    let smtpResponse: string;
     try {
-      const info = await deps.mailer.sendMail({
-        from: deps.mailFrom,
-        to: outbox.to_address,
+      const message = {
+        from: sender.from,
+        ...(sender.replyTo === undefined ? {} : { replyTo: sender.replyTo }),
+        to,
         subject: rendered.subject,
-        html: rendered.html,
+        html,
         text: rendered.text,
-        // Receivers and our own catcher de-duplicate on Message-ID; it is stable across retries.
+        // Stable across retries: a receiver that de-duplicates on Message-ID sees one message.
         messageId: `<${emailId}@${messageDomain}>`,
-        headers: { 'X-Relance-Email-Id': emailId },
-        textEncoding: 'base64',
-      });
-      await markEmailSent(deps.db, emailId, rendered.subject, info.response);
-      return { status: 'sent', emailId };
+        headers: {
+          'X-Relance-Email-Id': emailId,
+          'X-Relance-Category': category,
+          ...(category === 'marketing'
+            ? {
+                // RFC 2369 + RFC 8058: mailbox providers show an unsubscribe button that POSTs to the first URL.
+                'List-Unsubscribe': `<${links.unsubscribeUrl}>, <mailto:${unsubscribeMailto}?subject=unsubscribe-${emailId}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              }
+            : {}),
+        },
+        textEncoding: 'base64' as const,
+      };
+      // The outbox row goes to `sending` between the last byte of the body and the end-of-data dot.
+      const info = await sendAtCommitPoint(deps.mailer, message, () => claimEmailForSending(deps.db, outboxEmail, now), emailId);
+      smtpResponse = info.response;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const kind = classifySmtpError(error);
-      await markEmailFailed(deps.db, emailId, message, kind === 'permanent');
-      if (kind === 'permanent') throw ApplicationFailure.nonRetryable(message, 'SmtpPermanentFailure');
-      throw error;
+      // Another attempt holds the row: its copy is the one that goes out.
+      if (error instanceof SendClaimLost) return { status: 'already-sent', emailId };
+      // Servers quote the recipient in their refusals; the address stays in the database, out of
+      // Temporal's history and the worker's logs.
+      const message = (error instanceof Error ? error.message : String(error)).split(to).join('<recipient>');
+      if (classifySmtpError(error) === 'permanent') {
+        await markEmailFailed(deps.db, emailId, message, true);
+        await suppressAddress(deps.db, to, 'hard_bounce', message.slice(0, 500));
+        throw ApplicationFailure.nonRetryable(message, 'SmtpPermanentFailure');
+      }
+      await releaseEmail(deps.db, emailId, message);
+      throw ApplicationFailure.retryable(message, 'SmtpTransientFailure');
     }
+    await markEmailSent(deps.db, emailId, rendered.subject, smtpResponse);
+    return { status: 'sent', emailId };
   }
 
   return { sendEmail };
+}
+
+/** The send path's options from the process configuration. */
+export function messagingFromConfig(
+  config: Pick<Config, 'MARKETING_PER_WEEK' | 'MARKETING_OVER_BUDGET' | 'QUIET_HOURS' | 'DEFAULT_TIMEZONE' | 'MAIL_SENDERS' | 'UNSUBSCRIBE_MAILTO'>,
+  secret: string,
+  publicUrl: string,
+): MessagingOptions {
+  return {
+    secret,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    policy: { marketingPerWeek: config.MARKETING_PER_WEEK, overBudget: config.MARKETING_OVER_BUDGET, quietHours: config.QUIET_HOURS, defaultTimeZone: config.DEFAULT_TIMEZONE },
+    senders: config.MAIL_SENDERS,
+    ...(config.UNSUBSCRIBE_MAILTO === undefined ? {} : { unsubscribeMailto: config.UNSUBSCRIBE_MAILTO }),
+  };
 }

@@ -1,14 +1,16 @@
 import { createEmailActivities, type EmailDependencies } from './email.activities.js';
 import { createScoringActivities, type ScoringDependencies } from './scoring.activities.js';
+import { createHandoffActivities, type HandoffDependencies } from './handoff.activities.js';
 import { createNewsletterActivities } from './newsletter.activities.js';
 
-export type ActivityDependencies = EmailDependencies & ScoringDependencies;
+export type ActivityDependencies = EmailDependencies & ScoringDependencies & HandoffDependencies;
 
 /** Every activity the worker registers, built over injected dependencies so tests pass real ones of their own. */
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createEmailActivities(deps),
     ...createScoringActivities(deps),
+    ...createHandoffActivities(deps),
     ...createNewsletterActivities(deps),
   };
 }

@@ -13,6 +13,11 @@ import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerHandoffRoutes } from './routes/handoff.js';
+import { createMessagingService, type LinkSettings } from './messaging.service.js';
+import { registerLinkRoutes } from './routes/links.js';
+import { registerConsentRoutes } from './routes/consent.js';
+import { registerTemplateRoutes } from './routes/templates.js';
 import { registerNewsletterRoutes } from './routes/newsletters.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 
@@ -31,7 +36,11 @@ export interface ApiDependencies {
   /** Local mode only: exposes the SMTP catcher at /dev/mailbox. */
   mailbox?: Mailbox;
   logLevel?: string;
-  /** Checks that a newsletter's template exists and compiles; the worker's own renderer sends it. */
+  /** Signs and verifies the links in e-mails (unsubscribe, preferences, clicks, opens); without it those routes are absent. */
+  links?: LinkSettings;
+  /** Subscriptions wait for an e-mailed confirmation unless a request says otherwise (DOUBLE_OPT_IN). */
+  doubleOptIn?: boolean;
+  /** Templates to validate and preview; the project's templates/ folder unless a test passes its own. */
   templates?: TemplateRenderer;
 }
 
@@ -42,6 +51,8 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info', redact: ['req.headers.authorization'] },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Signed link tokens (a click token carries its destination URL) are longer than the default 100.
+    routerOptions: { maxParamLength: 4096 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -74,8 +85,14 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerEventRoutes(app, { ingest, auth });
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
   registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates ?? new TemplateRenderer() });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
+  if (deps.links !== undefined) {
+    registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, models, dispatcher) });
+  }
+  registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
+  registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

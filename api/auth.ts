@@ -32,7 +32,7 @@ export interface AuthFailure {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by an authenticator's preHandler on the routes that require a key. */
+    /** Set by an authenticator's `requireRole` hook on the routes that require a key. */
     principal?: Principal;
   }
 }
@@ -110,13 +110,17 @@ function describeRoles(roles: readonly Role[]): string {
   return `${article} ${names} key`;
 }
 
-export type AuthPreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 export interface Authenticator {
   /** The principal behind an Authorization header, or why there is none. Rejects only if the database fails. */
   authenticate(authorizationHeader: string | undefined): Promise<Principal | AuthFailure>;
-  /** A route preHandler: 401 without a valid key, 403 when the key's role is not one of `roles`. */
-  preHandler(...roles: Role[]): AuthPreHandler;
+  /**
+   * A route's `onRequest` hook: 401 without a valid key, 403 when the key's role is not one of
+   * `roles`. It runs before the body is read or validated, so a caller without the right key learns
+   * nothing about the route's schema and cannot make the API parse a large body.
+   */
+  requireRole(...roles: Role[]): AuthHook;
   /** Forgets every cached lookup, e.g. right after revoking a key in this process. */
   clearCache(): void;
 }
@@ -214,8 +218,8 @@ export function createAuthenticator<DB extends ApiKeyDatabase>(db: Kysely<DB>, o
     return { keyId: row.id, role: row.role, name: row.name, owner: row.owner };
   }
 
-  function preHandler(...roles: Role[]): AuthPreHandler {
-    if (roles.length === 0) throw new Error('preHandler needs at least one role');
+  function requireRole(...roles: Role[]): AuthHook {
+    if (roles.length === 0) throw new Error('requireRole needs at least one role');
     const allowed = new Set(roles);
     return async function requireApiKey(request, reply) {
       const result = await authenticate(request.headers.authorization);
@@ -233,7 +237,7 @@ export function createAuthenticator<DB extends ApiKeyDatabase>(db: Kysely<DB>, o
 
   return {
     authenticate,
-    preHandler,
+    requireRole,
     clearCache() {
       known.clear();
       unknown.clear();
@@ -241,8 +245,8 @@ export function createAuthenticator<DB extends ApiKeyDatabase>(db: Kysely<DB>, o
   };
 }
 
-/** The principal of a route guarded by a preHandler; a route without one is a programming error. */
+/** The principal of a route guarded by `requireRole`; a route without it is a programming error. */
 export function requirePrincipal(request: FastifyRequest): Principal {
-  if (request.principal === undefined) throw new Error(`route ${request.routeOptions.url ?? request.url} has no authentication preHandler`);
+  if (request.principal === undefined) throw new Error(`route ${request.routeOptions.url ?? request.url} has no requireRole hook`);
   return request.principal;
 }

@@ -26,6 +26,23 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || '(body)';
 }
 
+// Failures the same request may be retried after: the server is down, restarting or dropped us
+// (connection class), or it gave up on a lock (serialization, deadlock, too many connections).
+// Ingestion is idempotent by messageId, so the client gets a 503 + Retry-After, not a 500.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  '40001', '40P01', '55P03', '53300',
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  // node-postgres reports a connection lost mid-query without a code.
+  return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|Client was closed and is not queryable/i.test(message);
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -49,7 +66,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(error.statusCode).send({
         error: (error.code ?? 'bad_request').toLowerCase(),
         message: error.message,
+        // The body as a whole is what was refused (unparseable JSON, a `__proto__` key): say so.
+        ...(error.statusCode === 400 ? { issues: [{ path: '(body)', message: error.message }] } : {}),
       } satisfies ErrorResponse);
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send({ error: 'database_unavailable', message: 'The database is unavailable; nothing was acknowledged, retry the same request' } satisfies ErrorResponse);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal_error', message: 'Internal server error' } satisfies ErrorResponse);

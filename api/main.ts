@@ -9,6 +9,7 @@ import { ensureStageReview } from './orchestrator.js';
 try {
   const config = parseConfig(process.env);
   const hint = 'the standalone API uses existing servers; `npm start` embeds them';
+  const linkSecret = requireSetting(config, 'RELANCE_SECRET', 'it verifies the unsubscribe and tracking links in e-mails');
   const db = createDb(requireSetting(config, 'DATABASE_URL', hint), { poolMax: config.DATABASE_POOL_MAX });
   const connection = await Connection.connect(temporalConnectionOptions(config, requireSetting(config, 'TEMPORAL_ADDRESS', hint)));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -17,6 +18,8 @@ try {
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logLevel: config.LOG_LEVEL,
+    links: { secret: linkSecret },
+    doubleOptIn: config.DOUBLE_OPT_IN,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);

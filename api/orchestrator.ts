@@ -1,9 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
 import { dispatchPending, type OrchestrationIntent } from '../db/outbox.repository.js';
-import { STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
+import { handoffWorkflowId, STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
+import type { handoffWorkflow, HandoffWorkflowInput } from '../workflows/handoff.workflow.js';
 import type { stageReviewWorkflow } from '../workflows/stage-review.workflow.js';
 import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
+import type { subscriptionConfirmationWorkflow } from '../workflows/subscription-confirmation.workflow.js';
+import { subscriptionConfirmationWorkflowId } from '../workflows/ids.js';
 
 /** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
 export type Orchestrator = (intent: OrchestrationIntent) => Promise<void>;
@@ -27,9 +30,36 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string): O
         return;
       case 'stage_changed':
         // Recorded as a `stage_changed` event; journeys that start on a stage subscribe here.
+        if (intent.to === 'mql') await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: 'became MQL', source: 'mql', transitionId: intent.transitionId });
+        return;
+      case 'handoff_requested':
+        await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: intent.reason, source: intent.source });
+        return;
+      case 'subscription_confirmation':
+        try {
+          await client.workflow.start<typeof subscriptionConfirmationWorkflow>('subscriptionConfirmationWorkflow', {
+            taskQueue,
+            workflowId: subscriptionConfirmationWorkflowId(intent.contactId, intent.topic, intent.requestedAt),
+            args: [{ contactId: intent.contactId, topic: intent.topic }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
         return;
     }
   };
+}
+
+/** One hand-off per contact at a time: a second MQL or journey request while one runs joins it. */
+async function startHandoff(client: Client, taskQueue: string, input: HandoffWorkflowInput): Promise<void> {
+  await client.workflow.start<typeof handoffWorkflow>('handoffWorkflow', {
+    taskQueue,
+    workflowId: handoffWorkflowId(input.contactId),
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AudienceSegment } from '../domain/newsletter.js';
+import { ALL_TOPICS } from '../domain/send-policy.js';
 import type { CompiledScoringModel } from '../domain/scoring/index.js';
 import type { Db } from './connection.js';
 import { contactFilterQuery, type ContactFilters } from './contact.queries.js';
@@ -25,12 +26,34 @@ export interface Audience {
 }
 
 /**
- * The one place that decides who belongs to a topic: everyone who has not left it. Until contacts'
- * subscriptions are stored, nobody has left one, so the audience is the segment; `sendEmail` checks
- * consent again right before each copy, so an unsubscribe is honoured either way.
+ * The one place that decides who belongs to a topic: a confirmed subscription to it (a pending double
+ * opt-in is not consent yet) and no unsubscribe from everything. Suppressed addresses stay in: the
+ * send path skips them with their reason, so the newsletter's counts say why they got nothing.
  */
 function topicMembers(db: Db, audience: Audience, model: CompiledScoringModel, at: Date) {
-  return contactFilterQuery(db, audienceFilters(audience.segment, at), model, at).query;
+  return contactFilterQuery(db, audienceFilters(audience.segment, at), model, at)
+    .query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contact_subscriptions as s')
+          .select(sql`1`.as('one'))
+          .whereRef('s.contact_id', '=', 'contacts.id')
+          .where('s.topic', '=', audience.topic)
+          .where('s.status', '=', 'subscribed'),
+      ),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('contact_subscriptions as s')
+            .select(sql`1`.as('one'))
+            .whereRef('s.contact_id', '=', 'contacts.id')
+            .where('s.topic', '=', ALL_TOPICS)
+            .where('s.status', '=', 'unsubscribed'),
+        ),
+      ),
+    );
 }
 
 export interface AudienceMember {

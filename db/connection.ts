@@ -9,7 +9,10 @@ export type Db = Kysely<Database>;
 
 export function createDb(connectionString: string, options: { poolMax?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.poolMax ?? 10 });
-  // An idle client losing its server (a restart) must not crash the process: the pool drops it.
+  // A client losing its server (a restart) must not crash the process. Idle, the pool reports it here
+  // and drops it. Checked out, pg emits 'error' on the client itself with no listener (an uncaught
+  // exception) while its pending query is rejected anyway; the pool drops it on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

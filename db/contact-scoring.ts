@@ -115,6 +115,8 @@ export async function scoreNewEvents(
   trx: Trx,
   eventsByContact: ReadonlyMap<string, readonly ScoringEvent[]>,
   model: CompiledScoringModel,
+  /** Contacts created by this very batch: their whole history is the events given, nothing to read back. */
+  newContacts: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const contactIds = [...eventsByContact.keys()];
   if (contactIds.length === 0) return;
@@ -124,6 +126,12 @@ export async function scoreNewEvents(
   const rows: LedgerRow[] = [];
   const states = new Map<string, ScoringState>();
   for (const [contactId, events] of eventsByContact) {
+    if (newContacts.has(contactId) && !savedStates.has(contactId)) {
+      const scored = scoreEvents([...events], model);
+      rows.push(...ledgerRows(contactId, scored.contributions, model.version));
+      states.set(contactId, scored.state);
+      continue;
+    }
     const parsed = ScoringState.safeParse(savedStates.get(contactId));
     const state = parsed.success ? parsed.data : undefined;
     if (state === undefined || state.modelId !== model.id || state.modelVersion !== model.version) {

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Traits } from '../domain/traits.js';
 import type { ApiKeyTable } from './api-key.types.js';
+import type { CrmDeliveryTable, HandoffActionTable, HandoffTable, RoutingCursorTable, RoutingRulesTable, SalesRepTable } from './handoff.types.js';
 import type { NewsletterRecipientTable, NewsletterTable } from './newsletter.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
@@ -112,7 +113,11 @@ export interface EventTable {
   context: Json<Record<string, unknown>>;
 }
 
-export type EmailStatus = 'pending' | 'sent' | 'failed';
+/**
+ * `sending`: handed to SMTP, outcome not yet recorded; `skipped`: consent, suppression or budget said
+ * no (final for this cause); `deferred`: quiet hours or budget, the caller asks again later.
+ */
+export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'deferred';
 
 /**
  * The outbox of e-mails. The primary key is derived from the cause of the e-mail (journey run + node,
@@ -129,7 +134,30 @@ export interface EmailMessageTable {
   smtp_response: string | null;
   last_error: string | null;
   created_at: CreatedAt;
+  /** When it was handed to SMTP (set on `sending`, kept on `sent`): the weekly budget counts by it. */
   sent_at: Timestamp | null;
+  category: Generated<'marketing' | 'transactional'>;
+  topic: Generated<string | null>;
+  skip_reason: Generated<string | null>;
+  deferred_until: Generated<Date | null>;
+}
+
+/** Consent per contact and topic (`all` records an unsubscribe from every marketing topic). */
+export interface ContactSubscriptionTable {
+  contact_id: string;
+  topic: string;
+  status: 'subscribed' | 'pending' | 'unsubscribed';
+  /** Who changed it: `api`, `one-click`, `preferences`, `double-opt-in`, `event:<messageId>`. */
+  source: string;
+  updated_at: Timestamp;
+  confirmed_at: Timestamp | null;
+}
+
+export interface SuppressionTable {
+  address: string;
+  reason: 'hard_bounce' | 'complaint' | 'manual';
+  detail: string | null;
+  created_at: CreatedAt;
 }
 
 export interface Database {
@@ -145,6 +173,14 @@ export interface Database {
   trait_changes: TraitChangeTable;
   orchestration_outbox: OrchestrationOutboxTable;
   api_keys: ApiKeyTable;
+  sales_reps: SalesRepTable;
+  routing_rules: RoutingRulesTable;
+  routing_cursors: RoutingCursorTable;
+  handoffs: HandoffTable;
+  handoff_actions: HandoffActionTable;
+  crm_deliveries: CrmDeliveryTable;
+  contact_subscriptions: ContactSubscriptionTable;
+  suppressions: SuppressionTable;
   newsletters: NewsletterTable;
   newsletter_recipients: NewsletterRecipientTable;
 }

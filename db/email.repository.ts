@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import type { EmailMessage } from './database.js';
 
@@ -22,8 +23,81 @@ export async function claimEmail(
 export async function markEmailSent(db: Db, id: string, subject: string, smtpResponse: string): Promise<void> {
   await db
     .updateTable('email_messages')
-    .set({ status: 'sent', subject, smtp_response: smtpResponse, sent_at: new Date(), last_error: null })
+    .set((eb) => ({ status: 'sent', subject, smtp_response: smtpResponse, sent_at: eb.fn.coalesce('sent_at', sql<Date>`now()`), last_error: null }))
     .where('id', '=', id)
+    .execute();
+}
+
+export interface OutboxEmail {
+  id: string;
+  contactId: string;
+  template: string;
+  to: string;
+  category: 'marketing' | 'transactional';
+  topic: string | null;
+}
+
+const OPEN_STATUSES = ['pending', 'deferred'] as const;
+
+function rowOf(email: OutboxEmail) {
+  return { id: email.id, contact_id: email.contactId, template: email.template, to_address: email.to, category: email.category, topic: email.topic, subject: null, smtp_response: null, last_error: null, sent_at: null };
+}
+
+/**
+ * Takes the e-mail for sending: creates its row as `sending`, or moves an open one (pending, deferred)
+ * to `sending`. False when another attempt already holds it or it reached a final state: only one
+ * attempt ever hands a given e-mail to SMTP.
+ */
+export async function claimEmailForSending(db: Db, email: OutboxEmail, now: Date): Promise<boolean> {
+  const claimed = await db
+    .insertInto('email_messages')
+    .values({ ...rowOf(email), status: 'sending', attempts: 1, sent_at: now })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet((eb) => ({ status: 'sending', sent_at: now, to_address: eb.ref('excluded.to_address'), deferred_until: null, attempts: eb('email_messages.attempts', '+', 1) }))
+        .where('email_messages.status', 'in', OPEN_STATUSES),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
+/** Records why an e-mail did not leave: skipped for good, or deferred until a time. */
+export async function recordEmailHeld(
+  db: Db,
+  email: OutboxEmail,
+  outcome: { status: 'skipped'; reason: string } | { status: 'deferred'; reason: string; until: Date },
+): Promise<void> {
+  const values = { status: outcome.status, skip_reason: outcome.reason, deferred_until: outcome.status === 'deferred' ? outcome.until : null };
+  await db
+    .insertInto('email_messages')
+    .values({ ...rowOf(email), ...values, attempts: 1 })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet((eb) => ({ ...values, attempts: eb('email_messages.attempts', '+', 1) }))
+        .where('email_messages.status', 'in', OPEN_STATUSES),
+    )
+    .execute();
+}
+
+/** A transient SMTP failure: nothing was accepted, so the next attempt may send it again. */
+export async function releaseEmail(db: Db, id: string, error: string): Promise<void> {
+  await db.updateTable('email_messages').set({ status: 'pending', sent_at: null, last_error: error }).where('id', '=', id).where('status', '=', 'sending').execute();
+}
+
+/**
+ * An earlier attempt handed the e-mail to SMTP and stopped before recording the answer (a crash, a
+ * database error). Whether the server accepted it is unknown; it is counted as sent rather than risk
+ * a second copy.
+ */
+export async function markEmailSentUnconfirmed(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('email_messages')
+    .set({ status: 'sent', last_error: 'outcome unknown: an earlier attempt handed it to SMTP and stopped before recording the answer; not sent again' })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
     .execute();
 }
 

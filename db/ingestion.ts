@@ -66,6 +66,13 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
   for (const table of ['contact_identities', 'events', 'stage_transitions', 'trait_changes', 'email_messages'] as const) {
     await trx.updateTable(table).set({ contact_id: into }).where('contact_id', '=', from).execute();
   }
+  // Consent travels with the person; where both profiles have a topic, an unsubscribe wins.
+  await sql`
+    insert into contact_subscriptions (contact_id, topic, status, source, updated_at, confirmed_at)
+    select ${into}, topic, status, source, updated_at, confirmed_at from contact_subscriptions where contact_id = ${from}
+    on conflict (contact_id, topic) do update set status = 'unsubscribed', source = excluded.source, updated_at = excluded.updated_at
+    where excluded.status = 'unsubscribed'`.execute(trx);
+  await trx.deleteFrom('contact_subscriptions').where('contact_id', '=', from).execute();
   await trx.deleteFrom('score_ledger').where('contact_id', '=', from).execute();
   await trx.deleteFrom('contact_scores').where('contact_id', '=', from).execute();
 
@@ -290,7 +297,7 @@ async function storeFresh(
     list.push({ id: String(id), type: event.type, occurredAt: event.occurredAt, properties: event.properties });
     scoringEvents.set(contactId, list);
   });
-  await scoreNewEvents(trx, scoringEvents, model);
+  await scoreNewEvents(trx, scoringEvents, model, newContacts);
   await rescoreContacts(trx, [...needsRescore], model);
   const stageChanges = await refreshContacts(trx, [...new Set(finalContact)], model, now);
 

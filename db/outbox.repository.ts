@@ -5,7 +5,10 @@ import type { Database } from './database.js';
 /** What the API hands to Temporal. Kinds are persisted: never rename one. */
 export type OrchestrationIntent =
   | { kind: 'welcome'; contactId: string }
-  | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number };
+  | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number }
+  | { kind: 'handoff_requested'; contactId: string; reason: string; source: string }
+  /** Double opt-in: send the confirmation e-mail of a pending subscription; `requestedAt` (ISO) tells two requests apart. */
+  | { kind: 'subscription_confirmation'; contactId: string; topic: string; requestedAt: string };
 
 export async function enqueueIntents(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<number[]> {
   if (intents.length === 0) return [];

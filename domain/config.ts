@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone, parseQuietHours } from './send-policy.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 
@@ -39,6 +40,40 @@ export const Config = z.object({
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port]')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELANCE_DATA_DIR: z.string().min(1).default('.data'),
+  /** A workflow bundle built by `npm run build:workflows`: the worker starts in a second instead of bundling. */
+  WORKFLOW_BUNDLE_PATH: optional(z.string().min(1)),
+  /** Signs hand-offs delivered to the CRM webhook (HMAC-SHA256); the CRM holds the same secret. */
+  CRM_WEBHOOK_SECRET: optional(z.string().min(32, 'at least 32 characters')),
+  // Signs unsubscribe, preference, tracking and confirmation links. Required by the standalone API and
+  // worker; `npm start` generates one and keeps it in the data folder.
+  RELANCE_SECRET: optional(z.string().min(32, 'at least 32 characters, e.g. `openssl rand -base64 32`')),
+  MARKETING_PER_WEEK: z.coerce.number().int().min(1).max(1000).default(5),
+  MARKETING_OVER_BUDGET: z.enum(['defer', 'skip']).default('defer'),
+  QUIET_HOURS: z
+    .string()
+    .default('21:00-08:00')
+    .refine((value) => parseQuietHours(value) !== undefined, 'expected HH:MM-HH:MM or off')
+    .transform((value) => parseQuietHours(value) ?? null),
+  DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'expected an IANA time zone such as Europe/Paris'),
+  DOUBLE_OPT_IN: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Named sender identities a template picks with `sender: <name>`, as JSON: {"news": {"from": "...", "replyTo": "..."}}. */
+  MAIL_SENDERS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().regex(/^[a-z0-9_-]+$/), z.object({ from: z.string().min(3), replyTo: z.string().min(3).optional() }).strict())),
+  /** The mailto: half of List-Unsubscribe; defaults to unsubscribe@ the sender's domain. */
+  UNSUBSCRIBE_MAILTO: optional(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address')),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -65,7 +100,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
 }
 
 /** For the processes that cannot run on an embedded service: names the missing variable. */
-export function requireSetting<K extends 'DATABASE_URL' | 'TEMPORAL_ADDRESS' | 'SMTP_URL' | 'PUBLIC_URL'>(
+export function requireSetting<K extends 'DATABASE_URL' | 'TEMPORAL_ADDRESS' | 'SMTP_URL' | 'PUBLIC_URL' | 'RELANCE_SECRET'>(
   config: Readonly<Config>,
   name: K,
   hint: string,

@@ -22,7 +22,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { emailIdFor } from '../activities/email.activities.js';
 import type { Activities } from '../activities/index.js';
-import { newsletterWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
+import { handoffWorkflowId, newsletterWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
+import { salesActionSignal } from '../workflows/handoff.signals.js';
 import { cancelSignal, pauseSignal, resumeSignal } from '../workflows/newsletter.messages.js';
 import type * as Workflows from '../workflows/index.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
@@ -48,8 +49,8 @@ export interface Scenario {
   activities: Partial<Activities>;
   /**
    * How the recorded execution ends: `completed`/`failed` wait for its result; `running` runs
-   * `drive` and takes the history of a journey still in flight, as a deploy would find it. A
-   * completed or failed scenario may `drive` too (send signals) before its result is awaited.
+   * `drive` and takes the history of a journey still in flight, as a deploy would find it.
+   * A `completed`/`failed` scenario may `drive` it (signals, time) before its result is awaited.
    */
   outcome: 'completed' | 'failed' | 'running';
   drive?: (context: DriveContext) => Promise<void>;
@@ -158,6 +159,46 @@ export const SCENARIOS: Scenario[] = [
     },
   }),
   scenario({
+    workflowType: 'handoffWorkflow',
+    scenario: 'accepted-won',
+    workflowId: handoffWorkflowId(contactId(1)),
+    args: [{ contactId: contactId(1), reason: 'became MQL', source: 'mql', transitionId: 42 }],
+    activities: handoffActivities({ crm: 'none' }),
+    outcome: 'completed',
+    // Notified, the reminder timer running: the rep accepts, later wins the deal.
+    drive: async ({ handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await handle.signal(salesActionSignal, { status: 'accepted' });
+      await handle.signal(salesActionSignal, { status: 'won' });
+    },
+  }),
+  scenario({
+    workflowType: 'handoffWorkflow',
+    scenario: 'escalated-rejected-recycled',
+    workflowId: handoffWorkflowId(contactId(2)),
+    args: [{ contactId: contactId(2), reason: 'requested by journey', source: 'journey:inbound-nurture' }],
+    activities: handoffActivities({ crm: 'dead-letter' }),
+    outcome: 'completed',
+    // The CRM refuses (dead letter), nobody answers: reminder, escalation; the rep rejects; the cooldown recycles.
+    drive: async ({ env, handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await env.sleep('3 hours');
+      await eventsReached(handle, 'timerStartedEventAttributes', 2);
+      await env.sleep('3 hours');
+      // open, assign, summarise, notify, dead letter, reminder, its e-mail, breach, escalation e-mail.
+      await eventsReached(handle, 'activityTaskCompletedEventAttributes', 9);
+      await handle.signal(salesActionSignal, { status: 'rejected' });
+    },
+  }),
+  scenario({
+    workflowType: 'subscriptionConfirmationWorkflow',
+    scenario: 'sent',
+    workflowId: subscriptionConfirmationWorkflowId(GRACE, 'newsletter', '2026-11-23T10:00:00.000Z'),
+    args: [{ contactId: GRACE, topic: 'newsletter' }],
+    activities: { sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }) },
+    outcome: 'completed',
+  }),
+  scenario({
     workflowType: 'newsletterWorkflow',
     scenario: 'sent',
     workflowId: newsletterWorkflowId(NEWSLETTER(1)),
@@ -217,6 +258,37 @@ export const SCENARIOS: Scenario[] = [
   }),
 ];
 
+const HOUR_MS = 3_600_000;
+const HANDOFF_ID = '5f0c2a9e-0000-4000-8000-000000000001';
+
+/** The canned hand-off activities: routed to a rep, reminder after 2 h, deadline after 4 h. */
+function handoffActivities(options: { crm: 'none' | 'dead-letter'; breach?: 'escalated' }): Partial<Activities> {
+  return {
+    openLeadHandoff: async () => ({ status: 'opened', handoffId: HANDOFF_ID }),
+    assignLead: async (input) => ({
+      owner: 'rep@seller.test',
+      rule: { kind: 'territory', territoryId: 'paris', reason: 'territory paris (postcode prefix 75), round robin among reps with room' },
+      rulesVersion: 1,
+      reminderAt: new Date(Date.parse(input.at) + 2 * HOUR_MS).toISOString(),
+      slaDueAt: new Date(Date.parse(input.at) + 4 * HOUR_MS).toISOString(),
+      onBreach: 'escalate_to_manager',
+      maxReassignments: 0,
+      recycleCooldownDays: 1,
+      crmWebhook: options.crm !== 'none',
+      crmMaxAttempts: 1,
+    }),
+    summarizeLead: async () => undefined,
+    sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }),
+    recordReminder: async () => ({ stillWaiting: true }),
+    handleSlaBreach: async () => ({ kind: 'escalated', to: 'manager@seller.test' }),
+    deliverToCrm: async () => {
+      throw ApplicationFailure.nonRetryable('CRM answered 400', 'CrmDeliveryRefused');
+    },
+    deadLetterCrmDelivery: async () => undefined,
+    recycleLead: async () => ({ recycled: true }),
+  };
+}
+
 async function eventsReached(handle: WorkflowHandle, attributes: 'timerStartedEventAttributes' | 'activityTaskCompletedEventAttributes', count: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -235,6 +307,14 @@ function activitiesFor(s: Scenario): Activities {
     sendEmail: unexpected('sendEmail'),
     rescorePage: unexpected('rescorePage'),
     reviewStages: unexpected('reviewStages'),
+    openLeadHandoff: unexpected('openLeadHandoff'),
+    assignLead: unexpected('assignLead'),
+    summarizeLead: unexpected('summarizeLead'),
+    recordReminder: unexpected('recordReminder'),
+    handleSlaBreach: unexpected('handleSlaBreach'),
+    recycleLead: unexpected('recycleLead'),
+    deliverToCrm: unexpected('deliverToCrm'),
+    deadLetterCrmDelivery: unexpected('deadLetterCrmDelivery'),
     materialiseNewsletterPage: unexpected('materialiseNewsletterPage'),
     sendNewsletterPage: unexpected('sendNewsletterPage'),
     recordNewsletterProgress: unexpected('recordNewsletterProgress'),
@@ -250,9 +330,11 @@ async function record(env: TestWorkflowEnvironment, bundle: WorkflowBundle, s: S
   const json = await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(s.workflowType, { taskQueue, workflowId: s.workflowId, args: s.args });
     const run = async (): Promise<History> => {
-      // A scenario that runs to its end may still steer it (signals) on the way.
+      if (s.outcome === 'running') {
+        await s.drive?.({ env, handle });
+        return handle.fetchHistory();
+      }
       await s.drive?.({ env, handle });
-      if (s.outcome === 'running') return handle.fetchHistory();
       const outcome = await handle.result().then(
         () => 'completed',
         () => 'failed',

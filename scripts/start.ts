@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { messagingFromConfig } from '../activities/email.activities.js';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mail-transport.js';
 import { buildApp } from '../api/app.js';
@@ -14,7 +15,7 @@ import { ScoringModelStore } from '../db/scoring.repository.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
-import { ensureLocalKeys } from './local/local-keys.js';
+import { ensureLocalKeys, ensureLocalSecret } from './local/local-keys.js';
 import { startSmtpCatcher } from './local/smtp-catcher.js';
 import { startTemporalDevServer } from './local/temporal-dev-server.js';
 import { ensureTemporalCli } from './temporal-tools.js';
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
   if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
   // Local keys live in .data/ so the README's examples work on every start; production uses `npm run keys`.
   const keys = await ensureLocalKeys(db, dataDir);
+  const linkSecret = config.RELANCE_SECRET ?? (await ensureLocalSecret(dataDir));
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
 
   const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: config.SMTP_POOL_SIZE, ratePerSecond: config.SMTP_RATE_PER_SECOND });
   cleanups.push(async () => mailer.close());
@@ -110,7 +113,15 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
+    activities: createActivities({
+      db,
+      mailer,
+      templates: new TemplateRenderer(),
+      mailFrom: config.MAIL_FROM,
+      models: new ScoringModelStore(db),
+      messaging: messagingFromConfig(config, linkSecret, publicUrl),
+      crmWebhookSecret: config.CRM_WEBHOOK_SECRET,
+    }),
   });
   const running = worker.run();
   running.catch((error: unknown) => {
@@ -130,6 +141,8 @@ async function main(): Promise<void> {
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+    links: { secret: linkSecret },
+    doubleOptIn: config.DOUBLE_OPT_IN,
     ...(smtp.mailbox === undefined ? {} : { mailbox: smtp.mailbox }),
   });
   cleanups.push(() => app.close());

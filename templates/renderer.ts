@@ -11,13 +11,58 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  meta: TemplateMeta;
+}
+
+/** What the front matter says beside the subject. */
+export interface TemplateMeta {
+  /** Unset: the caller's category decides, else marketing (the safe side: consent is checked). */
+  category?: 'marketing' | 'transactional';
+  topic?: string;
+  /** `tracking: off` sends links as written and no open pixel. */
+  tracking: boolean;
+  /** A named sender identity (MAIL_SENDERS). */
+  sender?: string;
 }
 
 interface CompiledTemplate {
   subject: Template[];
   html: Template[];
   text: Template[];
+  meta: TemplateMeta;
 }
+
+function metaOf(front: Record<string, string>): TemplateMeta {
+  const category = front['category'];
+  return {
+    ...(category === 'marketing' || category === 'transactional' ? { category } : {}),
+    ...(front['topic'] === undefined ? {} : { topic: front['topic'] }),
+    tracking: front['tracking'] !== 'off',
+    ...(front['sender'] === undefined ? {} : { sender: front['sender'] }),
+  };
+}
+
+export interface TemplateProblem {
+  line?: number;
+  reason: string;
+}
+
+export interface TemplateReport {
+  valid: boolean;
+  problems: TemplateProblem[];
+  /** As the send path will treat it: a template without a category is marketing. */
+  category: 'marketing' | 'transactional' | null;
+  /** Every Liquid variable the template reads, as dotted paths. */
+  variables: string[];
+}
+
+const TEMPLATE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * What the send path puts beside `contact`: callers add `event`, `coupon`, `newsletter` through `data`;
+ * a sales hand-off notice adds `handoff` (the lead summary) and `notice` (first, reminder, escalation).
+ */
+export const KNOWN_VARIABLE_ROOTS = ['contact', 'event', 'coupon', 'newsletter', 'site', 'handoff', 'notice', 'unsubscribe_url', 'preferences_url', 'confirm_url'] as const;
 
 export class TemplateError extends Error {
   constructor(
@@ -65,7 +110,7 @@ export class TemplateRenderer {
         this.htmlLiquid.render(template.html, data),
         this.textLiquid.render(template.text, data),
       ]);
-      return { subject: subject.trim(), html, text };
+      return { subject: subject.trim(), html, text, meta: template.meta };
     });
   }
 
@@ -81,38 +126,120 @@ export class TemplateRenderer {
   }
 
   private async compileFromDisk(name: string): Promise<CompiledTemplate> {
-    if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new TemplateError(name, [{ reason: 'invalid template name' }]);
-    const filePath = path.join(this.directory, `${name}.mjml`);
-    const source = await readFile(filePath, 'utf8').catch(() => {
+    return this.compileSource(name, await this.readSource(name));
+  }
+
+  /** The MJML source of a template in the templates folder. */
+  async readSource(name: string): Promise<string> {
+    if (!TEMPLATE_NAME.test(name)) throw new TemplateError(name, [{ reason: 'invalid template name: lowercase letters, digits, - and _' }]);
+    return readFile(path.join(this.directory, `${name}.mjml`), 'utf8').catch(() => {
       throw new TemplateError(name, [{ reason: `no file ${name}.mjml in ${this.directory}` }]);
     });
-    const { meta, body, bodyLineOffset } = splitFrontMatter(source);
-    if (meta['subject'] === undefined) throw new TemplateError(name, [{ line: 1, reason: 'front matter has no subject' }]);
+  }
+
+  // The folder, not the file, is MJML's filePath: includes resolve from it, and a draft has no file yet.
+  private async mjmlToHtml(body: string, bodyLineOffset: number): Promise<{ html: string; problems: TemplateProblem[] }> {
     // MJML 5 ignores <mj-include> unless told otherwise; partials are only read from the templates folder.
-    const options = { validationLevel: 'strict', filePath, fonts: {}, keepComments: false, ignoreIncludes: false, includePath: this.directory };
+    const options = { validationLevel: 'strict', filePath: this.directory, fonts: {}, keepComments: false, ignoreIncludes: false, includePath: this.directory };
     // Strict validation throws its errors; MJML's own syntax errors come back in the result.
     const result = await mjml2html(body, options as Parameters<typeof mjml2html>[1]).catch((error: unknown) => {
       const errors = (error as { errors?: { line: number; message: string }[] }).errors;
       if (errors === undefined) throw error;
       return { html: '', errors };
     });
-    if (result.errors.length > 0) {
-      throw new TemplateError(
-        name,
-        result.errors.map((error) => ({ line: error.line + bodyLineOffset, reason: error.message })),
-      );
-    }
-    const text = htmlToText(result.html, {
+    return { html: result.html, problems: result.errors.map((error) => ({ line: error.line + bodyLineOffset, reason: error.message })) };
+  }
+
+  /** Compiles a template's source (from disk, or a draft being validated or previewed); not cached. */
+  async compileSource(name: string, source: string): Promise<CompiledTemplate> {
+    const { meta, body, bodyLineOffset } = splitFrontMatter(source);
+    if (meta['subject'] === undefined) throw new TemplateError(name, [{ line: 1, reason: 'front matter has no subject' }]);
+    const { html, problems } = await this.mjmlToHtml(body, bodyLineOffset);
+    if (problems.length > 0) throw new TemplateError(name, problems);
+    const text = htmlToText(html, {
       wordwrap: 78,
       selectors: [
         { selector: 'img', format: 'skip' },
         { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
       ],
     });
-    return {
-      subject: this.textLiquid.parse(meta['subject']),
-      html: this.htmlLiquid.parse(result.html),
-      text: this.textLiquid.parse(text),
+    try {
+      return {
+        subject: this.textLiquid.parse(meta['subject']),
+        html: this.htmlLiquid.parse(html),
+        text: this.textLiquid.parse(text),
+        meta: metaOf(meta),
+      };
+    } catch (error) {
+      throw new TemplateError(name, [{ reason: `Liquid: ${error instanceof Error ? error.message : String(error)}` }]);
+    }
+  }
+
+  /** Renders a template from its current source (or a draft), bypassing the send path's cache: for previews. */
+  async preview(name: string, data: Record<string, unknown>, source?: string): Promise<RenderedEmail> {
+    const template = await this.compileSource(name, source ?? (await this.readSource(name)));
+    const [subject, html, text] = await Promise.all([
+      this.textLiquid.render(template.subject, data),
+      this.htmlLiquid.render(template.html, data),
+      this.textLiquid.render(template.text, data),
+    ]);
+    return { subject: subject.trim(), html, text, meta: template.meta };
+  }
+
+  /**
+   * Everything wrong with a template, each with its line where one is known: front matter, Liquid
+   * syntax, MJML errors, variables the send path never provides, and a marketing e-mail without an
+   * unsubscribe link. Nothing is thrown for a bad template; the report says why.
+   */
+  async validate(name: string, draft?: string, options: { extraVariables?: readonly string[] } = {}): Promise<TemplateReport> {
+    let source: string;
+    try {
+      source = draft ?? (await this.readSource(name));
+    } catch (error) {
+      if (error instanceof TemplateError) return { valid: false, problems: [...error.problems], category: null, variables: [] };
+      throw error;
+    }
+    const problems: TemplateProblem[] = [];
+    const { meta, body, bodyLineOffset } = splitFrontMatter(source);
+    const lines = source.split(/\r?\n/);
+    const lineOf = (needle: string) => {
+      const index = lines.findIndex((line) => line.includes(needle));
+      return index < 0 ? undefined : index + 1;
     };
+    if (meta['subject'] === undefined) problems.push({ line: 1, reason: 'front matter has no subject' });
+    const category = meta['category'];
+    if (category !== undefined && category !== 'marketing' && category !== 'transactional') problems.push({ line: lineOf('category:'), reason: 'category is marketing or transactional' });
+    if (meta['tracking'] !== undefined && meta['tracking'] !== 'on' && meta['tracking'] !== 'off') problems.push({ line: lineOf('tracking:'), reason: 'tracking is on or off' });
+    if (meta['topic'] !== undefined && !/^[a-z0-9][a-z0-9_]{0,39}$/.test(meta['topic'])) problems.push({ line: lineOf('topic:'), reason: 'a topic is lowercase letters, digits and _' });
+
+    // Liquid syntax, on the source so the line is the marketer's line.
+    for (const [text, offset] of [[meta['subject'] ?? '', (lineOf('subject:') ?? 1) - 1], [body, bodyLineOffset]] as const) {
+      try {
+        this.textLiquid.parse(text);
+      } catch (error) {
+        const position = (error as { token?: { getPosition?: () => [number, number] } }).token?.getPosition?.();
+        const message = error instanceof Error ? error.message.replace(/, line:\d+, col:\d+$/, '') : String(error);
+        problems.push({ ...(position === undefined ? {} : { line: position[0] + offset }), reason: `Liquid: ${message}` });
+      }
+    }
+
+    const { html, problems: mjmlProblems } = await this.mjmlToHtml(body, bodyLineOffset);
+    problems.push(...mjmlProblems.map((problem) => ({ ...problem, reason: `MJML: ${problem.reason}` })));
+
+    let variables: string[] = [];
+    if (mjmlProblems.length === 0 && !problems.some((problem) => problem.reason.startsWith('Liquid:'))) {
+      // Variables as the send path sees them: the compiled HTML holds the partials' variables too.
+      const segments = [...this.textLiquid.globalVariableSegmentsSync(this.textLiquid.parse(meta['subject'] ?? '')), ...this.htmlLiquid.globalVariableSegmentsSync(this.htmlLiquid.parse(html))];
+      variables = [...new Set(segments.map((segment) => segment.map(String).join('.')))].sort();
+      const known = new Set([...KNOWN_VARIABLE_ROOTS, ...(options.extraVariables ?? [])]);
+      for (const variable of variables) {
+        const root = variable.split('.')[0] ?? variable;
+        if (!known.has(root)) problems.push({ line: lineOf(variable), reason: `unknown variable ${variable}: the send path provides ${[...known].join(', ')}` });
+      }
+      if (category !== 'transactional' && !variables.includes('unsubscribe_url')) {
+        problems.push({ reason: 'a marketing e-mail needs an unsubscribe link: include ./partials/footer.mjml or link {{ unsubscribe_url }} (or set category: transactional)' });
+      }
+    }
+    return { valid: problems.length === 0, problems, category: category === 'transactional' ? 'transactional' : 'marketing', variables };
   }
 }

@@ -1,4 +1,5 @@
 import { NativeConnection } from '@temporalio/worker';
+import { messagingFromConfig } from '../activities/email.activities.js';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mail-transport.js';
 import { createDb } from '../db/connection.js';
@@ -13,6 +14,11 @@ try {
   const config = parseConfig(process.env);
   const hint = 'the standalone worker uses existing servers; `npm start` embeds them';
   const db = createDb(requireSetting(config, 'DATABASE_URL', hint), { poolMax: config.DATABASE_POOL_MAX });
+  const messaging = messagingFromConfig(
+    config,
+    requireSetting(config, 'RELANCE_SECRET', 'it signs the unsubscribe and tracking links in e-mails'),
+    requireSetting(config, 'PUBLIC_URL', 'the address of the API that answers the links in e-mails'),
+  );
   const mailer = createMailTransport({
     smtpUrl: requireSetting(config, 'SMTP_URL', hint),
     poolSize: config.SMTP_POOL_SIZE,
@@ -25,7 +31,16 @@ try {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: config.MAIL_FROM, models: new ScoringModelStore(db) }),
+    ...(config.WORKFLOW_BUNDLE_PATH === undefined ? {} : { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }),
+    activities: createActivities({
+      db,
+      mailer,
+      templates: new TemplateRenderer(),
+      mailFrom: config.MAIL_FROM,
+      models: new ScoringModelStore(db),
+      messaging,
+      crmWebhookSecret: config.CRM_WEBHOOK_SECRET,
+    }),
   });
   console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker shutdown; run() resolves after it.

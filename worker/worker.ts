@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -9,8 +9,8 @@ export interface RelanceWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
-  /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled at start-up. */
-  workflowBundle?: WorkflowBundle;
+  /** A prebuilt bundle (tests build one per file; WORKFLOW_BUNDLE_PATH in production); otherwise the workflows are bundled at start-up. */
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export function createRelanceWorker(options: RelanceWorkerOptions): Promise<Worker> {

@@ -11,6 +11,16 @@ export function rescoreWorkflowId(modelId: string, version: number): string {
 
 export const STAGE_REVIEW_WORKFLOW_ID = 'maintenance:stage-review';
 
+/** One hand-off at a time per contact: a second MQL or journey request finds the running one. */
+export function handoffWorkflowId(contactId: string): string {
+  return `handoff:${contactId}`;
+}
+
+/** One confirmation e-mail per double opt-in request: asking again later is a new request. */
+export function subscriptionConfirmationWorkflowId(contactId: string, topic: string, requestedAt: string): string {
+  return `consent:contact:${contactId}:topic:${topic}:${requestedAt}`;
+}
+
 export function newsletterWorkflowId(newsletterId: string): string {
   return `newsletter:${newsletterId}`;
 }

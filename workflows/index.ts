@@ -2,4 +2,6 @@
 export { rescoreWorkflow } from './rescore.workflow.js';
 export { stageReviewWorkflow } from './stage-review.workflow.js';
 export { welcomeWorkflow } from './welcome.workflow.js';
+export { handoffWorkflow } from './handoff.workflow.js';
+export { subscriptionConfirmationWorkflow } from './subscription-confirmation.workflow.js';
 export { newsletterWorkflow } from './newsletter.workflow.js';

@@ -95,13 +95,13 @@ export function registerContactRoutes(
 ): void {
   /** The contact an id stands for today (a merged profile answers as the person it merged into). */
   const existingContactId = async (id: string): Promise<string> => (await canonicalContactIds(deps.db, [id])).get(id) ?? notFound(id);
-  const admin = deps.auth.preHandler('admin');
-  const adminOrSales = deps.auth.preHandler('admin', 'sales');
+  const admin = deps.auth.requireRole('admin');
+  const adminOrSales = deps.auth.requireRole('admin', 'sales');
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
   app.get(
     '/v1/contacts/:id',
-    { preHandler: adminOrSales, schema: { summary: 'A contact: traits with their sources, stage, score, stage history, recent events', tags: ['contacts'], params: ContactParams, response: { 200: ContactProfile, ...errors } } },
+    { onRequest: adminOrSales, schema: { summary: 'A contact: traits with their sources, stage, score, stage history, recent events', tags: ['contacts'], params: ContactParams, response: { 200: ContactProfile, ...errors } } },
     async (request) => {
       const profile = await contactProfile(deps.db, request.params.id);
       if (profile === undefined) notFound(request.params.id);
@@ -124,7 +124,7 @@ export function registerContactRoutes(
 
   app.get(
     '/v1/contacts/:id/score',
-    { preHandler: adminOrSales, schema: { summary: 'Why this score: every engagement line (decayed now) and every fit line', tags: ['contacts'], params: ContactParams, response: { 200: ScoreResponse, ...errors } } },
+    { onRequest: adminOrSales, schema: { summary: 'Why this score: every engagement line (decayed now) and every fit line', tags: ['contacts'], params: ContactParams, response: { 200: ScoreResponse, ...errors } } },
     async (request) => {
       const contactId = await existingContactId(request.params.id);
       return (await scoreBreakdown(deps.db, contactId, await deps.models.active(), new Date())) ?? notFound(request.params.id);
@@ -133,7 +133,7 @@ export function registerContactRoutes(
 
   app.get(
     '/v1/contacts/:id/trait-history',
-    { preHandler: adminOrSales, schema: { summary: 'Audit trail of every trait change, automatic or by hand, and refused overwrites', tags: ['contacts'], params: ContactParams, response: { 200: TraitHistory, ...errors } } },
+    { onRequest: adminOrSales, schema: { summary: 'Audit trail of every trait change, automatic or by hand, and refused overwrites', tags: ['contacts'], params: ContactParams, response: { 200: TraitHistory, ...errors } } },
     async (request) => {
       const history = await traitHistory(deps.db, await existingContactId(request.params.id));
       return { changes: history.map((row) => ({ ...row, changed_at: row.changed_at.toISOString() })) };
@@ -142,7 +142,7 @@ export function registerContactRoutes(
 
   app.patch(
     '/v1/contacts/:id/traits',
-    { preHandler: adminOrSales, schema: { summary: 'Set traits by hand (source sales): automatic updates never overwrite them', tags: ['contacts'], params: ContactParams, body: TraitsBody, response: { 200: z.object({ id: z.string(), traits: Traits }), ...errors } } },
+    { onRequest: adminOrSales, schema: { summary: 'Set traits by hand (source sales): automatic updates never overwrite them', tags: ['contacts'], params: ContactParams, body: TraitsBody, response: { 200: z.object({ id: z.string(), traits: Traits }), ...errors } } },
     async (request) => {
       const principal = requirePrincipal(request);
       const result = await setTraitsBySales(deps.db, request.params.id, request.body.traits, `${principal.role}:${principal.name}`, new Date(), await deps.models.active());
@@ -154,7 +154,7 @@ export function registerContactRoutes(
 
   app.get(
     '/v1/contacts',
-    { preHandler: admin, schema: { summary: 'Search contacts by stage, score range, trait and last activity, paginated', tags: ['contacts'], querystring: SearchQuery, response: { 200: SearchResponse, ...errors } } },
+    { onRequest: admin, schema: { summary: 'Search contacts by stage, score range, trait and last activity, paginated', tags: ['contacts'], querystring: SearchQuery, response: { 200: SearchResponse, ...errors } } },
     async (request) => {
       const { trait, activeSince, ...rest } = request.query;
       const separator = trait?.indexOf(':') ?? -1;
@@ -177,7 +177,7 @@ export function registerContactRoutes(
 
   app.get(
     '/v1/funnel',
-    { preHandler: admin, schema: { summary: 'Contacts per stage, entries per stage over a period, and conversion between stages', tags: ['contacts'], querystring: FunnelQuery, response: { 200: FunnelResponse, ...errors } } },
+    { onRequest: admin, schema: { summary: 'Contacts per stage, entries per stage over a period, and conversion between stages', tags: ['contacts'], querystring: FunnelQuery, response: { 200: FunnelResponse, ...errors } } },
     async (request) => funnel(deps.db, new Date(request.query.from), new Date(request.query.to), LifecycleStage.options),
   );
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InboundEvent, IdentifyEvent, PageEvent, TrackEvent } from '../../domain/events.js';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
-import { ErrorResponse, HttpError, issuePath } from '../errors.js';
+import { ErrorResponse, issuePath } from '../errors.js';
 import type { IngestService } from '../ingest.service.js';
 
 export const IngestResponse = z.object({
@@ -35,15 +35,9 @@ const withIdentity = <T extends z.ZodObject>(schema: T) =>
     { message: 'userId or anonymousId is required', path: ['userId'] },
   );
 
-function unavailable(error: unknown, log: (obj: object, msg: string) => void): never {
-  log({ err: error }, 'ingestion failed');
-  // Nothing was acknowledged: the client keeps the events and retries with the same messageIds.
-  throw new HttpError(503, 'unavailable', 'The events could not be stored right now; retry with the same messageIds');
-}
-
 export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator }): void {
   // Write keys send events; admin keys may too (imports, back-fills).
-  const writer = deps.auth.preHandler('write', 'admin');
+  const writer = deps.auth.requireRole('write', 'admin');
   const routes = [
     ['/v1/track', TrackEvent, 'Record an action a contact took'],
     ['/v1/identify', IdentifyEvent, 'Tie a visitor to who they are, with their traits'],
@@ -53,7 +47,7 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     app.post(
       url,
       {
-        preHandler: writer,
+        onRequest: writer,
         schema: {
           summary,
           tags: ['ingestion'],
@@ -62,9 +56,8 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
         },
       },
       async (request) => {
-        const [result] = await deps.ingest
-          .ingest([request.body as InboundEvent], new Date())
-          .catch((error: unknown) => unavailable(error, request.log.error.bind(request.log)));
+        // A database failure answers 503 + Retry-After (api/errors.ts): nothing was acknowledged.
+        const [result] = await deps.ingest.ingest([request.body as InboundEvent], new Date());
         return result!;
       },
     );
@@ -74,7 +67,7 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     '/v1/batch',
     {
       bodyLimit: MAX_BATCH_BYTES,
-      preHandler: writer,
+      onRequest: writer,
       schema: {
         summary: `Up to ${MAX_BATCH_EVENTS} events (${MAX_BATCH_BYTES / 1024} KB): valid ones are stored, each invalid one is reported by index`,
         tags: ['ingestion'],
@@ -104,9 +97,7 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
           });
         }
       });
-      const results = await deps.ingest
-        .ingest(valid, new Date())
-        .catch((error: unknown) => unavailable(error, request.log.error.bind(request.log)));
+      const results = await deps.ingest.ingest(valid, new Date());
       const stored = results.filter((result) => result.stored).length;
       return reply
         .status(valid.length === 0 ? 400 : 200)

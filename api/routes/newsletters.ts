@@ -54,7 +54,7 @@ export function registerNewsletterRoutes(
   app: ApiInstance,
   deps: { db: Db; models: ScoringModelStore; auth: Authenticator; temporal: Client; taskQueue: string; templates: TemplateRenderer },
 ): void {
-  const admin = deps.auth.preHandler('admin');
+  const admin = deps.auth.requireRole('admin');
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
   async function existing(id: string) {
@@ -96,7 +96,7 @@ export function registerNewsletterRoutes(
   app.post(
     '/v1/newsletters',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { summary: 'Create a newsletter (a draft): template, audience, schedule', tags: ['newsletters'], body: CreateNewsletter, response: { 201: Created, ...errors } },
     },
     async (request, reply) => {
@@ -116,14 +116,14 @@ export function registerNewsletterRoutes(
 
   app.get(
     '/v1/newsletters/:id',
-    { preHandler: admin, schema: { summary: 'A newsletter with its progress: queued, sent, skipped per reason, failed', tags: ['newsletters'], params: NewsletterParams, response: { 200: NewsletterView, ...errors } } },
+    { onRequest: admin, schema: { summary: 'A newsletter with its progress: queued, sent, skipped per reason, failed', tags: ['newsletters'], params: NewsletterParams, response: { 200: NewsletterView, ...errors } } },
     async (request) => view(request.params.id),
   );
 
   app.post(
     '/v1/newsletters/:id/send',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { summary: 'Send a draft now or on its schedule; sending twice is refused', tags: ['newsletters'], params: NewsletterParams, response: { 202: NewsletterView, ...errors } },
     },
     async (request, reply) => {
@@ -154,7 +154,7 @@ export function registerNewsletterRoutes(
   for (const [action, signal, summary] of steering) {
     app.post(
       `/v1/newsletters/:id/${action}`,
-      { preHandler: admin, schema: { summary, tags: ['newsletters'], params: NewsletterParams, response: { 202: NewsletterView, ...errors } } },
+      { onRequest: admin, schema: { summary, tags: ['newsletters'], params: NewsletterParams, response: { 202: NewsletterView, ...errors } } },
       async (request, reply) => {
         const row = await existing(request.params.id);
         if (!RUNNING.has(row.status)) throw new HttpError(409, 'conflict', `newsletter ${row.id} is ${row.status}: only a scheduled, sending or paused newsletter can ${action}`);

@@ -15,18 +15,18 @@ export function registerScoringRoutes(
   app: ApiInstance,
   deps: { db: Db; models: ScoringModelStore; auth: Authenticator; temporal: Client; taskQueue: string },
 ): void {
-  const admin = deps.auth.preHandler('admin');
+  const admin = deps.auth.requireRole('admin');
 
   app.get(
     '/v1/scoring-model',
-    { preHandler: admin, schema: { summary: 'The active scoring model', tags: ['scoring'], response: { 200: ModelDocument, 401: ErrorResponse, 403: ErrorResponse } } },
+    { onRequest: admin, schema: { summary: 'The active scoring model', tags: ['scoring'], response: { 200: ModelDocument, 401: ErrorResponse, 403: ErrorResponse } } },
     async () => (await deps.models.active()).model,
   );
 
   app.put(
     '/v1/scoring-model',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         summary: 'Publish a new version of the scoring model; every contact is re-scored from its stored events',
         tags: ['scoring'],

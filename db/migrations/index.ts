@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_scoring_identity_stages.js';
 import * as m0003 from './0003_api_keys.js';
+import * as m0006 from './0006_consent_tracking.js';
+import * as m0007 from './0007_handoff.js';
 import * as m0008 from './0008_newsletters.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
@@ -10,5 +12,7 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_scoring_identity_stages': m0002,
   '0003_api_keys': m0003,
+  '0006_consent_tracking': m0006,
+  '0007_handoff': m0007,
   '0008_newsletters': m0008,
 };

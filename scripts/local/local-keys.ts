@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -79,4 +80,25 @@ export async function ensureLocalKeys<DB extends ApiKeyDatabase>(db: Kysely<DB>,
     await chmod(file, 0o600);
   }
   return keys;
+}
+
+export const LOCAL_SECRET_FILE = 'local-secret';
+
+/**
+ * The link-signing secret of `npm start`'s local mode when RELANCE_SECRET is unset: generated on the
+ * first start and kept in `<dataDir>/local-secret` (mode 0600), so links in e-mails already sent keep
+ * working after a restart.
+ */
+export async function ensureLocalSecret(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, LOCAL_SECRET_FILE);
+  try {
+    const saved = (await readFile(file, 'utf8')).trim();
+    if (saved.length >= 32) return saved;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  await mkdir(dataDir, { recursive: true });
+  await writePrivate(file, `${secret}\n`);
+  return secret;
 }

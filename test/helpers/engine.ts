@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport } from '../../activities/mail-transport.js';
 import { createApiKey } from '../../db/api-key.repository.js';
@@ -19,6 +19,8 @@ export interface RunningEngine {
   smtp: SmtpCatcher;
   temporal: TestWorkflowEnvironment;
   keys: { write: string; admin: string; sales: string };
+  /** Signs the links in this engine's e-mails, so a test can forge and tamper with tokens. */
+  linkSecret: string;
   /** POST with the write key unless other headers say otherwise. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** GET with the admin key unless other headers say otherwise. */
@@ -47,13 +49,16 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     bundleWorkflows(),
   ]);
   const taskQueue = 'relance-e2e';
+  // The links in e-mails point at the API, so its port is chosen before the worker is built.
+  const port = await freePort();
+  const linkSecret = 'e2e-link-secret-e2e-link-secret-e2e';
   const mailer = createMailTransport({ smtpUrl: options.smtpUrl ?? smtp.url, poolSize: options.smtpPoolSize ?? 2, ratePerSecond: options.smtpRatePerSecond ?? 100 });
   const worker: Worker = await createRelanceWorker({
     connection: temporal.nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db) }),
+    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' } } }),
   });
   const running = worker.run();
   const app = await buildApp({
@@ -62,8 +67,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     taskQueue,
     mailbox: { messages: () => smtp.messages() },
     logLevel: 'silent',
+    links: { secret: linkSecret },
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const [write, admin, sales] = await Promise.all([
     createApiKey(database.db, { name: 'e2e website', role: 'write' }),
     createApiKey(database.db, { name: 'e2e admin', role: 'admin' }),
@@ -96,6 +102,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     smtp,
     temporal,
     keys,
+    linkSecret,
     post: (path, body, headers = bearer(keys.write)) => request('POST', path, body, headers),
     get: (path, headers = bearer(keys.admin)) => request('GET', path, undefined, headers),
     patch: (path, body, headers = bearer(keys.admin)) => request('PATCH', path, body, headers),
@@ -108,4 +115,15 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
       await Promise.all([temporal.teardown(), database.drop(), smtp.stop()]);
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

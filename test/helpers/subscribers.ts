@@ -10,14 +10,20 @@ export interface SubscriberCohort {
   /** Subscriber g gets timeZones[g % length] as its `timezone` trait; null leaves the trait out. */
   timeZones?: readonly (string | null)[];
   stage?: string;
+  /** Confirmed subscriptions of every subscriber; `newsletter` unless told otherwise. */
+  topics?: readonly string[];
 }
 
-/** Inserts a cohort of subscribers in one statement; their addresses are `<cohort>-<g>@example.com`. */
+/**
+ * Inserts a cohort of subscribers, each with a confirmed subscription to the topics, in one statement;
+ * their addresses are `<cohort>-<g>@example.com`.
+ */
 export async function insertSubscribers(db: Db, cohort: SubscriberCohort): Promise<void> {
   const zones = cohort.timeZones ?? [null];
   const every = cohort.withoutEmailEvery ?? 0;
   const trait = (value: unknown) => sql`jsonb_build_object('value', ${value}::jsonb, 'source', 'form', 'updatedAt', '2026-01-01T00:00:00.000Z')`;
   await sql`
+    with inserted as (
     insert into contacts (email, traits, stage, updated_at)
     select
       case when ${every} > 0 and g % ${every} = 0 then null else ${cohort.cohort} || '-' || g || '@example.com' end,
@@ -30,6 +36,11 @@ export async function insertSubscribers(db: Db, cohort: SubscriberCohort): Promi
       ${cohort.stage ?? 'lead'},
       now()
     from generate_series(1, ${cohort.count}) as g
+    returning id
+    )
+    insert into contact_subscriptions (contact_id, topic, status, source, confirmed_at)
+    select inserted.id, topic, 'subscribed', 'import', now()
+    from inserted cross join unnest(${[...(cohort.topics ?? ['newsletter'])]}::text[]) as topic
   `.execute(db);
 }
 

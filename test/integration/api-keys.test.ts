@@ -163,10 +163,10 @@ describe('API keys', () => {
       typed.setValidatorCompiler(validatorCompiler);
       typed.setSerializerCompiler(serializerCompiler);
       registerErrorHandler(typed);
-      typed.get('/admin/whoami', { preHandler: auth.preHandler('admin') }, async (request) => requirePrincipal(request));
+      typed.get('/admin/whoami', { onRequest: auth.requireRole('admin') }, async (request) => requirePrincipal(request));
       typed.post(
         '/v1/track',
-        { preHandler: auth.preHandler('write', 'admin'), schema: { body: z.object({ event: z.string() }) } },
+        { onRequest: auth.requireRole('write', 'admin'), schema: { body: z.object({ event: z.string() }) } },
         async (request) => ({ event: request.body.event, by: request.principal?.name }),
       );
       await typed.ready();

@@ -75,6 +75,23 @@ describe('newsletter audience', () => {
     expect(await audienceSize(database.db, audience, model, at)).toBe(2_500);
   });
 
+  it('takes only confirmed subscribers of the topic, and nobody who left everything', async () => {
+    await sql`
+      update contact_subscriptions set status = case contacts.email when 'mix-11@example.com' then 'unsubscribed' else 'pending' end
+      from contacts where contacts.id = contact_subscriptions.contact_id and contacts.email in ('mix-11@example.com', 'mix-12@example.com')
+    `.execute(database.db);
+    await sql`
+      insert into contact_subscriptions (contact_id, topic, status, source)
+      select id, 'all', 'unsubscribed', 'link' from contacts where email = 'mix-13@example.com'
+    `.execute(database.db);
+    const cohort = { traits: [{ name: 'cohort', op: 'equals' as const, value: 'mix' }] };
+    const size = await audienceSize(database.db, { segment: cohort, topic: 'newsletter' }, model, at);
+    expect(size).toBe(2_500 - 3);
+    const members = await addressesOf({ traits: [...cohort.traits, { name: 'firstName', op: 'in', values: ['Reader 11', 'Reader 12', 'Reader 13', 'Reader 14'] }] });
+    expect(members).toEqual(mix(14));
+    expect(await audienceSize(database.db, { segment: cohort, topic: 'promotions' }, model, at)).toBe(0);
+  });
+
   it('leaves out a contact merged into another', async () => {
     await sql`update contacts set merged_into = (select id from contacts where email = 'mix-2@example.com') where email = 'mix-1@example.com'`.execute(database.db);
     expect(await addressesOf({ stages: ['mql'] })).toEqual(mix(2, 3, 4, 5));

@@ -40,4 +40,28 @@ describe('configuration', () => {
     expect(() => requireSetting(parseConfig({}), 'DATABASE_URL', 'standalone')).toThrow(/DATABASE_URL: required \(standalone\)/);
     expect(requireSetting(parseConfig({ DATABASE_URL: 'postgres://u:p@h:5432/d' }), 'DATABASE_URL', '')).toBe('postgres://u:p@h:5432/d');
   });
+
+  it('reads the messaging settings: secret, budget, quiet hours, zone, senders', () => {
+    const config = parseConfig({
+      RELANCE_SECRET: 'x'.repeat(32),
+      QUIET_HOURS: '22:30-07:15',
+      DEFAULT_TIMEZONE: 'Europe/Paris',
+      MAIL_SENDERS: '{"news":{"from":"News <news@shop.example>","replyTo":"help@shop.example"}}',
+    });
+    expect(config).toMatchObject({ MARKETING_PER_WEEK: 5, MARKETING_OVER_BUDGET: 'defer', DOUBLE_OPT_IN: false, DEFAULT_TIMEZONE: 'Europe/Paris' });
+    expect(config.QUIET_HOURS).toEqual({ startMinute: 22 * 60 + 30, endMinute: 7 * 60 + 15 });
+    expect(config.MAIL_SENDERS['news']).toEqual({ from: 'News <news@shop.example>', replyTo: 'help@shop.example' });
+    expect(parseConfig({ QUIET_HOURS: 'off' }).QUIET_HOURS).toBeNull();
+  });
+
+  it.each([
+    ['RELANCE_SECRET', 'short'],
+    ['QUIET_HOURS', '9pm-8am'],
+    ['DEFAULT_TIMEZONE', 'Mars/Olympus'],
+    ['MAIL_SENDERS', '{"news":'],
+    ['MAIL_SENDERS', '{"news":{"replyTo":"a@b.c"}}'],
+    ['MARKETING_OVER_BUDGET', 'drop'],
+  ])('rejects messaging setting %s=%s naming it', (variable, value) => {
+    expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`  ${variable}[.:]`));
+  });
 });

@@ -1,0 +1,162 @@
+// kill -9 the worker, again and again, while thousands of contacts are being e-mailed: afterwards
+// every contact has exactly the e-mails it should — none twice, none missing.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
+import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/local/temporal-dev-server.js';
+import { welcomeWorkflowId } from '../../workflows/ids.js';
+import type { welcomeWorkflow } from '../../workflows/welcome.workflow.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { reportFigures } from './figures.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CONTACTS = Number(process.env['FAULTS_KILL_CONTACTS'] ?? 2_000);
+const KILLS = Number(process.env['FAULTS_KILLS'] ?? 5);
+const TASK_QUEUE = 'faults-kill';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
+  let dataDir: string;
+  let temporal: TemporalDevServer;
+  let database: TestDatabase;
+  let smtp: SmtpCatcher;
+  let client: Client;
+  let connection: Connection;
+  let bundlePath: string;
+  let worker: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'relance-faults-kill-'));
+    const [port, uiPort] = [await freePort(), await freePort()];
+    [temporal, database, smtp, bundlePath] = await Promise.all([
+      startTemporalDevServer({ cliPath: inject('temporalCliPath'), dataDir, port, uiPort, namespace: 'default', log: () => undefined }),
+      createTestDatabase(),
+      startSmtpCatcher({ capacity: CONTACTS * 10 }),
+      buildWorkflowBundle(path.join(dataDir, 'workflow-bundle.js')),
+    ]);
+    connection = await Connection.connect({ address: temporal.address });
+    client = new Client({ connection });
+  });
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await connection?.close();
+    await temporal?.stop();
+    await smtp?.stop();
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** The standalone worker (`npm run worker`), as a deployment runs it, resolved once it polls. */
+  function startWorker(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+        SMTP_URL: smtp.url,
+        SMTP_RATE_PER_SECOND: '1000',
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+        RELANCE_SECRET: 'faults-kill-secret-faults-kill-secret-0123456789',
+        PUBLIC_URL: 'http://127.0.0.1:3000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Promise((resolve, reject) => {
+      let output = '';
+      const collect = (chunk: Buffer) => {
+        if (process.env['FAULTS_DEBUG']) process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`);
+        output += chunk.toString();
+        if (output.includes('worker: polling')) resolve(child);
+      };
+      child.stdout!.on('data', collect);
+      child.stderr!.on('data', collect);
+      child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before polling:\n${output.slice(-2_000)}`)));
+    });
+  }
+
+  it(`delivers exactly one welcome e-mail to each of ${CONTACTS} contacts through ${KILLS} kills`, async () => {
+    const { rows: contacts } = await sql<{ id: string; email: string }>`
+      insert into contacts (email, traits, updated_at)
+      select 'kill-' || n || '@example.com',
+             jsonb_build_object('firstName', jsonb_build_object('value', 'Contact ' || n, 'source', 'import', 'at', '2026-11-01T00:00:00.000Z')),
+             now()
+      from generate_series(1, ${CONTACTS}::int) as n
+      returning id, email`.execute(database.db);
+    expect(contacts).toHaveLength(CONTACTS);
+
+    worker = await startWorker();
+    // Start every run; the worker is killed while they are being worked on.
+    let started = 0;
+    const starting = (async () => {
+      for (let i = 0; i < contacts.length; i += 50) {
+        await Promise.all(
+          contacts.slice(i, i + 50).map((contact) =>
+            client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', { taskQueue: TASK_QUEUE, workflowId: welcomeWorkflowId(contact.id), args: [{ contactId: contact.id }] }),
+          ),
+        );
+        started += Math.min(50, contacts.length - i);
+      }
+    })();
+
+    let kills = 0;
+    const deliveredAtKill: number[] = [];
+    while (kills < KILLS) {
+      // Let it get some work done, then pull the plug in the middle of it.
+      const target = Math.round(((kills + 1) * CONTACTS) / (KILLS + 2));
+      await smtp.waitFor(() => true, { count: Math.max(1, target), timeoutMs: 120_000 });
+      worker.kill('SIGKILL');
+      await new Promise((resolve) => worker!.once('exit', resolve));
+      kills += 1;
+      deliveredAtKill.push(smtp.messages().length);
+      worker = await startWorker();
+    }
+    await starting;
+    expect(started).toBe(CONTACTS);
+
+    // Every run must finish: the last worker drains what the killed ones left.
+    await Promise.all(contacts.map((contact) => client.workflow.getHandle(welcomeWorkflowId(contact.id)).result()));
+
+    const messages = smtp.messages();
+    const perRecipient = new Map<string, number>();
+    for (const message of messages) for (const to of message.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+    const duplicates = [...perRecipient.values()].filter((count) => count > 1).reduce((sum, count) => sum + count - 1, 0);
+    const missing = contacts.filter((contact) => !perRecipient.has(contact.email!)).length;
+    const distinctMessageIds = new Set(messages.map((message) => message.messageId)).size;
+
+    reportFigures('worker kill -9', {
+      contacts: CONTACTS,
+      'kills survived': kills,
+      'delivered at each kill': deliveredAtKill.join(', '),
+      'e-mails checked': messages.length,
+      duplicates,
+      missing,
+    });
+    expect(kills).toBe(KILLS);
+    // Each kill must land before the work is done, or the test proved nothing.
+    expect(deliveredAtKill.at(-1)!).toBeLessThan(CONTACTS);
+    expect(missing).toBe(0);
+    expect(duplicates).toBe(0);
+    expect(distinctMessageIds).toBe(messages.length);
+    expect(messages).toHaveLength(CONTACTS);
+  });
+});

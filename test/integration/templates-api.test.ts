@@ -1,0 +1,115 @@
+import { mkdtemp, writeFile, copyFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type ApiInstance } from '../../api/app.js';
+import { createApiKey } from '../../db/api-key.repository.js';
+import { storeEvents } from '../../db/ingestion.js';
+import { ScoringModelStore } from '../../db/scoring.repository.js';
+import { InboundEvent, normalizeEvent } from '../../domain/events.js';
+import { TEMPLATES_DIR, TemplateRenderer } from '../../templates/renderer.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const marketingWithoutFooter = `---
+subject: Hi {{ contact.firstName }}
+category: marketing
+---
+<mjml>
+  <mj-body>
+    <mj-section>
+      <mj-column>
+        <mj-text>Your code {{ coupon.code }} and {{ order.total }}</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>
+`;
+
+const brokenMjml = `---
+subject: Broken
+category: transactional
+---
+<mjml>
+  <mj-body>
+    <mj-section>
+      <mj-text>not in a column</mj-text>
+    </mj-section>
+  </mj-body>
+</mjml>
+`;
+
+describe('template validation and preview API', () => {
+  let database: TestDatabase;
+  let app: ApiInstance;
+  let admin: string;
+  let write: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), 'relance-templates-api-'));
+    await mkdir(path.join(dir, 'partials'));
+    await copyFile(path.join(TEMPLATES_DIR, 'partials', 'footer.mjml'), path.join(dir, 'partials', 'footer.mjml'));
+    await copyFile(path.join(TEMPLATES_DIR, 'product-news.mjml'), path.join(dir, 'product-news.mjml'));
+    await writeFile(path.join(dir, 'no-footer.mjml'), marketingWithoutFooter);
+    // The client connects lazily: these routes never reach Temporal.
+    app = await buildApp({ db: database.db, temporal: new Client(), taskQueue: 'templates-api', logLevel: 'silent', templates: new TemplateRenderer(dir) });
+    admin = (await createApiKey(database.db, { name: 'marketer', role: 'admin' })).key;
+    write = (await createApiKey(database.db, { name: 'site', role: 'write' })).key;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const post = (url: string, payload: unknown, key = admin) => app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${key}` }, payload: payload as object });
+
+  it('accepts a template with the footer partial and lists the variables it reads', async () => {
+    const response = await post('/v1/templates/product-news/validate', {});
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ template: 'product-news', valid: true, category: 'marketing', problems: [] });
+    expect(response.json().variables).toEqual(expect.arrayContaining(['contact.firstName', 'contact.company', 'unsubscribe_url', 'preferences_url', 'site.name']));
+  });
+
+  it('reports unknown variables with their line and a marketing e-mail without unsubscribe link', async () => {
+    const response = await post('/v1/templates/no-footer/validate', {});
+    expect(response.json()).toMatchObject({
+      valid: false,
+      problems: [
+        { line: 9, reason: expect.stringMatching(/^unknown variable order\.total/) },
+        { reason: expect.stringMatching(/^a marketing e-mail needs an unsubscribe link/) },
+      ],
+    });
+  });
+
+  it('reports MJML and Liquid errors in a draft with the line in the draft', async () => {
+    const mjml = await post('/v1/templates/draft/validate', { source: brokenMjml });
+    expect(mjml.json()).toMatchObject({ valid: false, problems: [{ line: 8, reason: expect.stringContaining('mj-text cannot be used inside mj-section') }] });
+    const liquid = await post('/v1/templates/draft/validate', { source: marketingWithoutFooter.replace('{{ coupon.code }}', '{% if coupon %}{{ coupon.code }}') });
+    expect(liquid.json().problems[0]).toMatchObject({ line: 9, reason: expect.stringMatching(/^Liquid: tag \{% if coupon %\} not closed/) });
+  });
+
+  it('refuses an unknown template, a bad name and a key without admin rights', async () => {
+    expect((await post('/v1/templates/missing/validate', {})).statusCode).toBe(404);
+    const badName = await post('/v1/templates/Bad%20Name/validate', {});
+    expect(badName.statusCode).toBe(400);
+    expect(badName.json().issues[0].path).toContain('name');
+    expect((await post('/v1/templates/product-news/validate', {}, write)).statusCode).toBe(403);
+  });
+
+  it('previews for a stored contact or sample data, with links that go nowhere', async () => {
+    const identify = InboundEvent.parse({ type: 'identify', userId: 'u-preview', messageId: 'preview-1', traits: { email: 'max@example.com', firstName: 'Max', company: 'Acme' } });
+    const now = new Date();
+    const { outcomes } = await storeEvents(database.db, [normalizeEvent(identify, now)], await new ScoringModelStore(database.db).active(), now);
+    const forContact = await post('/v1/templates/product-news/preview', { contactId: outcomes[0]!.contactId });
+    expect(forContact.statusCode).toBe(200);
+    expect(forContact.json()).toMatchObject({ subject: 'Max, three guides picked for you', category: 'marketing', tracking: true });
+    expect(forContact.json().text).toContain('readers in Acme');
+    expect(forContact.json().html).toContain('href="https://preview.invalid/unsubscribe"');
+
+    const sample = await post('/v1/templates/product-news/preview', { data: { contact: { firstName: 'Sam' } } });
+    expect(sample.json().subject).toBe('Sam, three guides picked for you');
+    expect((await post('/v1/templates/product-news/preview', { contactId: '7d3a9e10-0000-4000-8000-000000000009' })).statusCode).toBe(404);
+    expect((await post('/v1/templates/draft/preview', { source: brokenMjml })).statusCode).toBe(422);
+  });
+});
