@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/connection.js';
 import {
@@ -21,25 +20,15 @@ import {
   type SlaOutcome,
 } from '../db/handoff.repository.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
+import { signedWebhookHeaders } from './webhook-signature.js';
 
 export interface HandoffDependencies {
   db: Db;
   models: ScoringModelStore;
   /** Signs CRM webhook bodies; without it no hand-off is delivered (each ends in dead letter, saying why). */
-  crmWebhookSecret?: string | undefined;
+  webhookSecret?: string | undefined;
 }
 
-export const CRM_SIGNATURE_HEADER = 'X-Relance-Signature';
-export const CRM_TIMESTAMP_HEADER = 'X-Relance-Timestamp';
-export const CRM_IDEMPOTENCY_HEADER = 'Idempotency-Key';
-
-/**
- * `v1=` + HMAC-SHA256 over `<timestamp>.<body>`: the receiver recomputes it with the shared secret,
- * compares in constant time and refuses an old timestamp, so a captured request cannot be replayed.
- */
-export function signCrmBody(secret: string, timestamp: string, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
 
 const CRM_TIMEOUT_MS = 10_000;
 
@@ -104,21 +93,15 @@ export function createHandoffActivities(deps: HandoffDependencies) {
       if (retryable) throw ApplicationFailure.retryable(message, 'CrmDeliveryFailed');
       throw ApplicationFailure.nonRetryable(message, 'CrmDeliveryRefused');
     };
-    if (deps.crmWebhookSecret === undefined) return fail(null, 'CRM_WEBHOOK_SECRET is not set: hand-offs cannot be signed', false);
+    if (deps.webhookSecret === undefined) return fail(null, 'WEBHOOK_SECRET is not set: hand-offs cannot be signed', false);
 
     const payload = await crmPayload(deps.db, input.handoffId);
     const body = JSON.stringify({ type: 'handoff.assigned', deliveryId: delivery.id, handoff: payload });
-    const timestamp = String(Math.floor(Date.now() / 1000));
     let response: Response;
     try {
       response = await fetch(delivery.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [CRM_TIMESTAMP_HEADER]: timestamp,
-          [CRM_SIGNATURE_HEADER]: signCrmBody(deps.crmWebhookSecret, timestamp, body),
-          [CRM_IDEMPOTENCY_HEADER]: delivery.id,
-        },
+        headers: signedWebhookHeaders(deps.webhookSecret, body, delivery.id, new Date()),
         body,
         signal: AbortSignal.any([AbortSignal.timeout(CRM_TIMEOUT_MS), Context.current().cancellationSignal]),
       });

@@ -1,9 +1,10 @@
 import { createEmailActivities, type EmailDependencies } from './email.activities.js';
+import { createJourneyActivities, type JourneyDependencies } from './journey.activities.js';
 import { createScoringActivities, type ScoringDependencies } from './scoring.activities.js';
 import { createHandoffActivities, type HandoffDependencies } from './handoff.activities.js';
 import { createNewsletterActivities } from './newsletter.activities.js';
 
-export type ActivityDependencies = EmailDependencies & ScoringDependencies & HandoffDependencies;
+export type ActivityDependencies = EmailDependencies & ScoringDependencies & HandoffDependencies & JourneyDependencies;
 
 /** Every activity the worker registers, built over injected dependencies so tests pass real ones of their own. */
 export function createActivities(deps: ActivityDependencies) {
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createEmailActivities(deps),
     ...createScoringActivities(deps),
     ...createHandoffActivities(deps),
+    ...createJourneyActivities(deps),
     ...createNewsletterActivities(deps),
   };
 }

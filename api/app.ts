@@ -20,6 +20,10 @@ import { registerConsentRoutes } from './routes/consent.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerNewsletterRoutes } from './routes/newsletters.js';
 import { TemplateRenderer } from '../templates/renderer.js';
+import { JourneyStore } from '../db/journey.repository.js';
+import { createJourneyRouter } from './journey-router.js';
+import { createJourneyService } from './journeys.service.js';
+import { registerJourneyRoutes } from './routes/journeys.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -73,13 +77,15 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue), (error) =>
+  const journeyStore = new JourneyStore(deps.db);
+  const journeyRouter = createJourneyRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, journeys: journeyStore });
+  const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue, journeyRouter), (error) =>
     app.log.warn({ err: error }, 'orchestration dispatch failed; the outbox sweeper retries'),
   );
   dispatcher.startSweeper();
   app.addHook('onClose', () => dispatcher.stop());
   const models = new ScoringModelStore(deps.db);
-  const ingest = createIngestService(deps.db, models, dispatcher);
+  const ingest = createIngestService(deps.db, models, dispatcher, journeyStore);
   const auth = createAuthenticator(deps.db);
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth });
@@ -93,6 +99,9 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   }
   registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
   registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
+  const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
+  registerJourneyRoutes(app, { journeys, auth });
+  await journeys.seedTemplates();
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -1,17 +1,17 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
 import { dispatchPending, type OrchestrationIntent } from '../db/outbox.repository.js';
-import { handoffWorkflowId, STAGE_REVIEW_WORKFLOW_ID, welcomeWorkflowId } from '../workflows/ids.js';
 import type { handoffWorkflow, HandoffWorkflowInput } from '../workflows/handoff.workflow.js';
+import { handoffWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
 import type { stageReviewWorkflow } from '../workflows/stage-review.workflow.js';
-import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
 import type { subscriptionConfirmationWorkflow } from '../workflows/subscription-confirmation.workflow.js';
-import { subscriptionConfirmationWorkflowId } from '../workflows/ids.js';
+import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
+import type { JourneyRouter } from './journey-router.js';
 
 /** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
 export type Orchestrator = (intent: OrchestrationIntent) => Promise<void>;
 
-export function createTemporalOrchestrator(client: Client, taskQueue: string): Orchestrator {
+export function createTemporalOrchestrator(client: Client, taskQueue: string, journeys?: JourneyRouter): Orchestrator {
   return async (intent) => {
     switch (intent.kind) {
       case 'welcome':
@@ -29,8 +29,9 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string): O
         }
         return;
       case 'stage_changed':
-        // Recorded as a `stage_changed` event; journeys that start on a stage subscribe here.
+        // An MQL goes to sales; journeys that start on (or wait for) a stage hear of it too.
         if (intent.to === 'mql') await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: 'became MQL', source: 'mql', transitionId: intent.transitionId });
+        await journeys?.routeStageChange(intent);
         return;
       case 'handoff_requested':
         await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: intent.reason, source: intent.source });
@@ -47,6 +48,11 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string): O
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         }
+        return;
+      case 'journey_event':
+        // Without a router the intent must stay pending, not be marked done.
+        if (journeys === undefined) throw new Error('journey_event intent but no journey router in this process');
+        await journeys.routeEvent(intent);
         return;
     }
   };

@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { Traits } from '../domain/traits.js';
 import type { ApiKeyTable } from './api-key.types.js';
 import type { CrmDeliveryTable, HandoffActionTable, HandoffTable, RoutingCursorTable, RoutingRulesTable, SalesRepTable } from './handoff.types.js';
+import type { CouponTable, JourneyNodeVisitTable, JourneyRunTable } from './journey.types.js';
+import type { JourneyEntryTable, JourneyTable, JourneyVersionTable } from './journey-catalog.types.js';
 import type { NewsletterRecipientTable, NewsletterTable } from './newsletter.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
@@ -181,6 +183,12 @@ export interface Database {
   crm_deliveries: CrmDeliveryTable;
   contact_subscriptions: ContactSubscriptionTable;
   suppressions: SuppressionTable;
+  journey_runs: JourneyRunTable;
+  journey_node_visits: JourneyNodeVisitTable;
+  coupons: CouponTable;
+  journeys: JourneyTable;
+  journey_versions: JourneyVersionTable;
+  journey_entries: JourneyEntryTable;
   newsletters: NewsletterTable;
   newsletter_recipients: NewsletterRecipientTable;
 }

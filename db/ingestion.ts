@@ -109,6 +109,8 @@ export async function storeEvents(
   events: readonly NormalizedEvent[],
   model: CompiledScoringModel,
   now: Date,
+  /** Event types some active journey listens for; each stored event of one becomes a `journey_event` intent. */
+  journeyEventTypes: ReadonlySet<string> = new Set(),
 ): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
   const outcomes: (StoredOutcome | undefined)[] = new Array(events.length);
   const firstIndexOf = new Map<string, number>();
@@ -128,7 +130,7 @@ export async function storeEvents(
   let outboxIds: number[] = [];
   if (fresh.length > 0) {
     outboxIds = await db.transaction().execute(async (trx) => {
-      const result = await storeFresh(trx, fresh.map((index) => events[index]!), model, now);
+      const result = await storeFresh(trx, fresh.map((index) => events[index]!), model, now, journeyEventTypes);
       fresh.forEach((index, position) => {
         const outcome = result.outcomes[position]!;
         outcomes[index] = outcome;
@@ -151,6 +153,7 @@ async function storeFresh(
   events: readonly NormalizedEvent[],
   model: CompiledScoringModel,
   now: Date,
+  journeyEventTypes: ReadonlySet<string>,
 ): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
   // 1. Identity. Advisory locks on every identifier make concurrent batches about the same person
   //    resolve one after the other, in a fixed order, so they never create two contacts for one person.
@@ -314,6 +317,12 @@ async function storeFresh(
     }
   });
   intents.push(...(await recordStageChanges(trx, stageChanges, now)));
+  if (journeyEventTypes.size > 0) {
+    events.forEach((event, index) => {
+      const eventId = eventIdOf.get(event.messageId);
+      if (eventId !== undefined && journeyEventTypes.has(event.type)) intents.push({ kind: 'journey_event', eventId, contactId: finalContact[index]! });
+    });
+  }
   const outboxIds = await enqueueIntents(trx, intents);
 
   return {

@@ -6,9 +6,12 @@ import type { Database } from './database.js';
 export type OrchestrationIntent =
   | { kind: 'welcome'; contactId: string }
   | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number }
+  /** A journey asks for a rep: `source` names the journey run and node. */
   | { kind: 'handoff_requested'; contactId: string; reason: string; source: string }
   /** Double opt-in: send the confirmation e-mail of a pending subscription; `requestedAt` (ISO) tells two requests apart. */
-  | { kind: 'subscription_confirmation'; contactId: string; topic: string; requestedAt: string };
+  | { kind: 'subscription_confirmation'; contactId: string; topic: string; requestedAt: string }
+  // An event some active journey listens for (entry, wait, goal or exit): ids only, the router reads the rest.
+  | { kind: 'journey_event'; eventId: number; contactId: string };
 
 export async function enqueueIntents(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<number[]> {
   if (intents.length === 0) return [];
@@ -27,7 +30,7 @@ export async function enqueueIntents(trx: Transaction<Database>, intents: readon
 export async function dispatchPending(
   db: Db,
   dispatch: (intent: OrchestrationIntent) => Promise<void>,
-  options: { ids?: readonly number[]; limit?: number } = {},
+  options: { ids?: readonly number[]; limit?: number; concurrency?: number } = {},
 ): Promise<{ dispatched: number; failed: number }> {
   return db.transaction().execute(async (trx) => {
     let query = trx
@@ -45,20 +48,33 @@ export async function dispatchPending(
     const rows = await query.execute();
     let dispatched = 0;
     let failed = 0;
+    // One lane per contact: a contact's intents keep their order (an entry before the order that ends
+    // it), while different contacts go to Temporal side by side — a batch of sign-ups is not serial.
+    const lanes = new Map<string, typeof rows>();
     for (const row of rows) {
-      try {
-        await dispatch(row.payload as OrchestrationIntent);
-        await trx.updateTable('orchestration_outbox').set({ dispatched_at: new Date(), last_error: null }).where('id', '=', row.id).execute();
-        dispatched += 1;
-      } catch (error) {
-        await trx
-          .updateTable('orchestration_outbox')
-          .set({ attempts: sql`attempts + 1`, last_error: error instanceof Error ? error.message : String(error) })
-          .where('id', '=', row.id)
-          .execute();
-        failed += 1;
-      }
+      const key = (row.payload as { contactId?: string }).contactId ?? `row:${row.id}`;
+      lanes.set(key, [...(lanes.get(key) ?? []), row]);
     }
+    const queue = [...lanes.values()];
+    const runLane = async (): Promise<void> => {
+      for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
+        for (const row of lane) {
+          try {
+            await dispatch(row.payload as OrchestrationIntent);
+            await trx.updateTable('orchestration_outbox').set({ dispatched_at: new Date(), last_error: null }).where('id', '=', row.id).execute();
+            dispatched += 1;
+          } catch (error) {
+            await trx
+              .updateTable('orchestration_outbox')
+              .set({ attempts: sql`attempts + 1`, last_error: error instanceof Error ? error.message : String(error) })
+              .where('id', '=', row.id)
+              .execute();
+            failed += 1;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, runLane));
     return { dispatched, failed };
   });
 }

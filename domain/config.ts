@@ -42,8 +42,8 @@ export const Config = z.object({
   RELANCE_DATA_DIR: z.string().min(1).default('.data'),
   /** A workflow bundle built by `npm run build:workflows`: the worker starts in a second instead of bundling. */
   WORKFLOW_BUNDLE_PATH: optional(z.string().min(1)),
-  /** Signs hand-offs delivered to the CRM webhook (HMAC-SHA256); the CRM holds the same secret. */
-  CRM_WEBHOOK_SECRET: optional(z.string().min(32, 'at least 32 characters')),
+  /** Signs every webhook Relance sends (CRM hand-offs, journey webhook nodes); receivers hold the same secret. */
+  WEBHOOK_SECRET: optional(z.string().min(32, 'at least 32 characters')),
   // Signs unsubscribe, preference, tracking and confirmation links. Required by the standalone API and
   // worker; `npm start` generates one and keeps it in the data folder.
   RELANCE_SECRET: optional(z.string().min(32, 'at least 32 characters, e.g. `openssl rand -base64 32`')),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Where a trait value came from: declared on a form, imported, set by sales, enriched, or read off an event. */
-export const TraitSource = z.enum(['form', 'import', 'sales', 'enrichment', 'event']);
+/** Where a trait value came from: declared on a form, imported, set by sales, enriched, read off an event, or set by a journey. */
+export const TraitSource = z.enum(['form', 'import', 'sales', 'enrichment', 'event', 'journey']);
 export type TraitSource = z.infer<typeof TraitSource>;
 
 export const TraitValue = z.object({

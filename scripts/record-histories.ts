@@ -22,9 +22,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { emailIdFor } from '../activities/email.activities.js';
 import type { Activities } from '../activities/index.js';
-import { handoffWorkflowId, newsletterWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
+import { handoffWorkflowId, journeyWorkflowId, newsletterWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
 import { salesActionSignal } from '../workflows/handoff.signals.js';
+import { journeyEventSignal } from '../workflows/journey.contract.js';
 import { cancelSignal, pauseSignal, resumeSignal } from '../workflows/newsletter.messages.js';
+import { loadJourneyTemplate } from '../templates/journey-templates.js';
 import type * as Workflows from '../workflows/index.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureTemporalTestServer } from './temporal-tools.js';
@@ -199,6 +201,58 @@ export const SCENARIOS: Scenario[] = [
     outcome: 'completed',
   }),
   scenario({
+    workflowType: 'journeyWorkflow',
+    scenario: 'nurture-mid-wait',
+    workflowId: journeyWorkflowId('inbound-nurture', contactId(301)),
+    args: [
+      {
+        journeyId: 'inbound-nurture',
+        version: 1,
+        definition: await loadJourneyTemplate('inbound-nurture'),
+        contactId: contactId(301),
+        entryEvent: { eventId: '9001', type: 'form_submitted', properties: { form: 'guide' } },
+      },
+    ],
+    activities: {
+      recordJourneyVisit: async () => undefined,
+      sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }),
+    },
+    outcome: 'running',
+    // Welcomed, three days of silence, the first guide, and the second wait begun.
+    drive: async ({ env, handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await env.sleep('3 days');
+      await eventsReached(handle, 'timerStartedEventAttributes', 2);
+    },
+  }),
+  scenario({
+    workflowType: 'journeyWorkflow',
+    scenario: 'abandoned-cart-completed',
+    workflowId: journeyWorkflowId('abandoned-cart', contactId(302), 'c-302'),
+    args: [
+      {
+        journeyId: 'abandoned-cart',
+        version: 1,
+        definition: await loadJourneyTemplate('abandoned-cart'),
+        contactId: contactId(302),
+        entryKey: 'c-302',
+        entryEvent: { eventId: '9101', type: 'cart_updated', properties: { cart_id: 'c-302' } },
+      },
+    ],
+    activities: {
+      recordJourneyVisit: async () => undefined,
+      sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }),
+      issueCoupon: async () => ({ code: 'RL-REPLAY2345', expiresAt: '2026-12-01T00:00:00.000Z' }),
+    },
+    outcome: 'completed',
+    // A cart change during the quiet hour restarts it; then the reminder, the coupon and the end.
+    drive: async ({ handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await handle.signal(journeyEventSignal, { eventId: '9102', type: 'cart_updated', occurredAt: '2026-11-20T10:30:00.000Z', properties: { cart_id: 'c-302' } });
+      await eventsReached(handle, 'timerStartedEventAttributes', 2);
+    },
+  }),
+  scenario({
     workflowType: 'newsletterWorkflow',
     scenario: 'sent',
     workflowId: newsletterWorkflowId(NEWSLETTER(1)),
@@ -315,6 +369,14 @@ function activitiesFor(s: Scenario): Activities {
     recycleLead: unexpected('recycleLead'),
     deliverToCrm: unexpected('deliverToCrm'),
     deadLetterCrmDelivery: unexpected('deadLetterCrmDelivery'),
+    recordJourneyVisit: unexpected('recordJourneyVisit'),
+    setJourneyStatus: unexpected('setJourneyStatus'),
+    loadContactFacts: unexpected('loadContactFacts'),
+    setContactStage: unexpected('setContactStage'),
+    setContactTrait: unexpected('setContactTrait'),
+    issueCoupon: unexpected('issueCoupon'),
+    requestHandoff: unexpected('requestHandoff'),
+    callWebhook: unexpected('callWebhook'),
     materialiseNewsletterPage: unexpected('materialiseNewsletterPage'),
     sendNewsletterPage: unexpected('sendNewsletterPage'),
     recordNewsletterProgress: unexpected('recordNewsletterProgress'),
@@ -334,6 +396,7 @@ async function record(env: TestWorkflowEnvironment, bundle: WorkflowBundle, s: S
         await s.drive?.({ env, handle });
         return handle.fetchHistory();
       }
+      // A finished scenario may still need signals on its way (a journey's events).
       await s.drive?.({ env, handle });
       const outcome = await handle.result().then(
         () => 'completed',

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       mailFrom: config.MAIL_FROM,
       models: new ScoringModelStore(db),
       messaging: messagingFromConfig(config, linkSecret, publicUrl),
-      crmWebhookSecret: config.CRM_WEBHOOK_SECRET,
+      webhookSecret: config.WEBHOOK_SECRET,
     }),
   });
   const running = worker.run();

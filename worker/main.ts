@@ -39,7 +39,7 @@ try {
       mailFrom: config.MAIL_FROM,
       models: new ScoringModelStore(db),
       messaging,
-      crmWebhookSecret: config.CRM_WEBHOOK_SECRET,
+      webhookSecret: config.WEBHOOK_SECRET,
     }),
   });
   console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);

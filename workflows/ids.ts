@@ -21,6 +21,12 @@ export function subscriptionConfirmationWorkflowId(contactId: string, topic: str
   return `consent:contact:${contactId}:topic:${topic}:${requestedAt}`;
 }
 
+/** One run per contact (and per cart or order when the journey has an entry key). */
+export function journeyWorkflowId(journeyId: string, contactId: string, entryKey?: string): string {
+  const base = `journey:${journeyId}:contact:${contactId}`;
+  return entryKey === undefined ? base : `${base}:key:${encodeURIComponent(entryKey)}`;
+}
+
 export function newsletterWorkflowId(newsletterId: string): string {
   return `newsletter:${newsletterId}`;
 }

@@ -4,4 +4,5 @@ export { stageReviewWorkflow } from './stage-review.workflow.js';
 export { welcomeWorkflow } from './welcome.workflow.js';
 export { handoffWorkflow } from './handoff.workflow.js';
 export { subscriptionConfirmationWorkflow } from './subscription-confirmation.workflow.js';
+export { journeyWorkflow } from './journey.workflow.js';
 export { newsletterWorkflow } from './newsletter.workflow.js';

@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_scoring_identity_stages.js';
 import * as m0003 from './0003_api_keys.js';
+import * as m0004 from './0004_journey_runs.js';
+import * as m0005 from './0005_journeys.js';
 import * as m0006 from './0006_consent_tracking.js';
 import * as m0007 from './0007_handoff.js';
 import * as m0008 from './0008_newsletters.js';
@@ -12,6 +14,8 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_scoring_identity_stages': m0002,
   '0003_api_keys': m0003,
+  '0004_journey_runs': m0004,
+  '0005_journeys': m0005,
   '0006_consent_tracking': m0006,
   '0007_handoff': m0007,
   '0008_newsletters': m0008,

@@ -96,7 +96,7 @@ describe('sales hand-off workflow', () => {
       namespace: 'default',
       taskQueue: TASK_QUEUE,
       workflowBundle: bundle,
-      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models, crmWebhookSecret: SECRET }),
+      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models, webhookSecret: SECRET }),
     });
     running = worker.run();
     app = await buildApp({ db: database.db, temporal: env.client, taskQueue: TASK_QUEUE, logLevel: 'silent' });

@@ -1,0 +1,234 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { sql } from 'kysely';
+import { Liquid } from 'liquidjs';
+import type { Db } from '../db/connection.js';
+import { recordStageChanges } from '../db/contact-scoring.js';
+import { findContact } from '../db/contact.repository.js';
+import { issueCoupon as insertCoupon } from '../db/coupon.repository.js';
+import { recordJourneyVisit as insertVisit, setJourneyRunStatus } from '../db/journey-run.repository.js';
+import type { JourneyRunStatusColumn } from '../db/journey.types.js';
+import { enqueueIntents } from '../db/outbox.repository.js';
+import type { ContactFacts, FactsRequest } from '../domain/journeys/evaluate.js';
+import { LifecycleStage } from '../domain/scoring/lifecycle.js';
+import { mergeTraits, traitValues } from '../domain/traits.js';
+import type { JourneyVisitOutcome } from '../workflows/journey.contract.js';
+import { signedWebhookHeaders } from './webhook-signature.js';
+
+export interface JourneyDependencies {
+  db: Db;
+  /** Signs webhook calls (HMAC-SHA256); a webhook node fails without retrying when none is configured. */
+  webhookSecret?: string | undefined;
+}
+
+export interface RecordJourneyVisitInput {
+  workflowId: string;
+  runId: string;
+  journeyId: string;
+  version: number;
+  contactId: string;
+  entryKey?: string;
+  nodeId: string;
+  visit: number;
+  outcome: JourneyVisitOutcome;
+  at: string;
+  status: JourneyRunStatusColumn;
+  startedAt: string;
+}
+
+export interface JourneyCause {
+  /** `<workflowId>/<nodeId>/<visit>`-style: the same cause acts once. */
+  cause: string;
+  contactId: string;
+  journeyId: string;
+  nodeId: string;
+}
+
+export interface IssueCouponInput extends JourneyCause {
+  discount: { kind: 'percent'; percent: number } | { kind: 'amount'; amount: number; currency: string };
+  validityDays: number;
+  category?: string;
+  /** The workflow's clock: validity counts from journey time. */
+  at: string;
+}
+
+export interface CallWebhookInput extends JourneyCause {
+  url: string;
+  body: Record<string, unknown>;
+  /** Liquid variables for string values of `body` (coupon, event properties). */
+  data: Record<string, unknown>;
+}
+
+const DAY_MS = 86_400_000;
+
+async function canonicalContact(db: Db, contactId: string) {
+  const contact = await findContact(db, contactId);
+  if (contact === undefined) throw ApplicationFailure.nonRetryable(`contact ${contactId} does not exist`, 'ContactNotFound');
+  return contact;
+}
+
+/** Renders every string of a JSON value through Liquid; numbers, booleans and structure stay as they are. */
+async function renderJson(liquid: Liquid, value: unknown, data: Record<string, unknown>): Promise<unknown> {
+  if (typeof value === 'string') return value.includes('{') ? liquid.parseAndRender(value, data) : value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => renderJson(liquid, item, data)));
+  if (value !== null && typeof value === 'object') {
+    const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await renderJson(liquid, item, data)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+export function createJourneyActivities(deps: JourneyDependencies) {
+  const liquid = new Liquid({ cache: true });
+
+  async function recordJourneyVisit(input: RecordJourneyVisitInput): Promise<void> {
+    await insertVisit(deps.db, {
+      ...input,
+      entryKey: input.entryKey ?? null,
+      at: new Date(input.at),
+      startedAt: new Date(input.startedAt),
+    });
+  }
+
+  async function setJourneyStatus(input: { workflowId: string; runId: string; status: JourneyRunStatusColumn; at: string }): Promise<void> {
+    await setJourneyRunStatus(deps.db, input.workflowId, input.runId, input.status, new Date(input.at));
+  }
+
+  /** Only the facts a branch (or a local-time delay) asks for: no whole profile in the history. */
+  async function loadContactFacts(input: { contactId: string; request: FactsRequest; since: string }): Promise<ContactFacts> {
+    const contact = await canonicalContact(deps.db, input.contactId);
+    const values = traitValues(contact.traits);
+    const traits: Record<string, unknown> = {};
+    for (const name of input.request.traits) if (values[name] !== undefined) traits[name] = values[name];
+    const facts: ContactFacts = { traits, eventsSeen: {} };
+    if (input.request.stage) facts.stage = contact.stage;
+    if (input.request.score) {
+      facts.engagement = contact.engagement_score;
+      facts.fitPoints = contact.fit_points;
+      facts.fitGrade = contact.fit_grade;
+    }
+    if (input.request.eventTypes.length > 0) {
+      const seen = await deps.db
+        .selectFrom('events')
+        .select('type')
+        .distinct()
+        .where('contact_id', '=', contact.id)
+        .where('type', 'in', input.request.eventTypes)
+        .where('occurred_at', '>=', new Date(input.since))
+        .execute();
+      const types = new Set(seen.map((row) => row.type));
+      for (const type of input.request.eventTypes) facts.eventsSeen[type] = types.has(type);
+    }
+    return facts;
+  }
+
+  /** Moves the contact's lifecycle stage, recorded like any other transition (reason, event, outbox intent). */
+  async function setContactStage(input: { contactId: string; stage: string; journeyId: string; nodeId: string; at: string }): Promise<{ changed: boolean }> {
+    const stage = LifecycleStage.safeParse(input.stage);
+    if (!stage.success) throw ApplicationFailure.nonRetryable(`unknown stage "${input.stage}"`, 'UnknownStage');
+    const contact = await canonicalContact(deps.db, input.contactId);
+    const at = new Date(input.at);
+    return deps.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('contacts').select('stage').where('id', '=', contact.id).forUpdate().executeTakeFirstOrThrow();
+      // A retry after the commit finds the stage already set and writes nothing twice.
+      if (row.stage === stage.data) return { changed: false };
+      const from = LifecycleStage.catch('visitor').parse(row.stage);
+      const reason = `journey ${input.journeyId} node ${input.nodeId}`;
+      const transition = await trx
+        .insertInto('stage_transitions')
+        .values({ contact_id: contact.id, from_stage: from, to_stage: stage.data, reason, actor: 'journey', occurred_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.updateTable('contacts').set({ stage: stage.data, updated_at: at }).where('id', '=', contact.id).execute();
+      const intents = await recordStageChanges(trx, [{ contactId: contact.id, from, to: stage.data, reason, transitionId: Number(transition.id) }], at);
+      await enqueueIntents(trx, intents);
+      return { changed: true };
+    });
+  }
+
+  /**
+   * Sets a trait with source `journey`. A value a sales rep entered is never overwritten: the refusal
+   * is audited and the journey carries on.
+   */
+  async function setContactTrait(input: { contactId: string; trait: string; value: unknown; journeyId: string; nodeId: string; at: string }): Promise<{ outcome: 'applied' | 'unchanged' | 'refused' }> {
+    const contact = await canonicalContact(deps.db, input.contactId);
+    const actor = `journey ${input.journeyId} node ${input.nodeId}`;
+    return deps.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('contacts').select('traits').where('id', '=', contact.id).forUpdate().executeTakeFirstOrThrow();
+      const merged = mergeTraits(row.traits, { [input.trait]: input.value }, 'journey', input.at);
+      const [refused] = merged.protected;
+      if (refused !== undefined) {
+        await trx
+          .insertInto('trait_changes')
+          .values({ contact_id: contact.id, trait: input.trait, before: JSON.stringify(refused.kept), after: JSON.stringify(refused.refused), outcome: 'refused', actor })
+          .execute();
+        return { outcome: 'refused' as const };
+      }
+      const [change] = merged.changed;
+      if (change === undefined) return { outcome: 'unchanged' as const };
+      await trx.updateTable('contacts').set({ traits: JSON.stringify(merged.traits), updated_at: new Date(input.at) }).where('id', '=', contact.id).execute();
+      await trx
+        .insertInto('trait_changes')
+        .values({ contact_id: contact.id, trait: input.trait, before: change.before === undefined ? null : JSON.stringify(change.before), after: JSON.stringify(change.after), outcome: 'applied', actor })
+        .execute();
+      return { outcome: 'applied' as const };
+    });
+  }
+
+  async function issueCoupon(input: IssueCouponInput): Promise<{ code: string; expiresAt: string }> {
+    const contact = await canonicalContact(deps.db, input.contactId);
+    const coupon = await insertCoupon(deps.db, {
+      cause: input.cause,
+      contactId: contact.id,
+      journeyId: input.journeyId,
+      discount: input.discount,
+      category: input.category ?? null,
+      issuedAt: new Date(input.at),
+      expiresAt: new Date(new Date(input.at).getTime() + input.validityDays * DAY_MS),
+    });
+    return { code: coupon.code, expiresAt: coupon.expiresAt.toISOString() };
+  }
+
+  /** Writes the hand-off intent; the orchestrator starts the sales hand-off from it. Idempotent per cause. */
+  async function requestHandoff(input: JourneyCause & { reason: string }): Promise<void> {
+    const contact = await canonicalContact(deps.db, input.contactId);
+    await deps.db.transaction().execute(async (trx) => {
+      // The cause is the intent's source: a retry after the commit finds it and writes nothing.
+      const existing = await trx
+        .selectFrom('orchestration_outbox')
+        .select('id')
+        .where('kind', '=', 'handoff_requested')
+        .where(sql<string>`payload->>'source'`, '=', input.cause)
+        .executeTakeFirst();
+      if (existing !== undefined) return;
+      await enqueueIntents(trx, [{ kind: 'handoff_requested', contactId: contact.id, reason: input.reason, source: input.cause }]);
+    });
+  }
+
+  /**
+   * POSTs JSON, signed (`X-Relance-Signature`) and keyed (`Idempotency-Key` = cause) so the receiver
+   * can drop the duplicates Temporal's retries may cause. Any non-2xx answer is retried (the
+   * workflow bounds the attempts).
+   */
+  async function callWebhook(input: CallWebhookInput): Promise<{ status: number }> {
+    if (deps.webhookSecret === undefined || deps.webhookSecret === '') {
+      throw ApplicationFailure.nonRetryable('WEBHOOK_SECRET is not set: webhook calls cannot be signed', 'WebhookNotConfigured');
+    }
+    const rendered = await renderJson(liquid, input.body, {
+      ...input.data,
+      contact: { id: input.contactId },
+      journey: { id: input.journeyId, node: input.nodeId, cause: input.cause },
+    });
+    const body = JSON.stringify(rendered);
+    const response = await fetch(input.url, {
+      method: 'POST',
+      headers: signedWebhookHeaders(deps.webhookSecret, body, input.cause, new Date()),
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
+    await response.body?.cancel();
+    if (response.ok) return { status: response.status };
+    throw ApplicationFailure.retryable(`webhook ${new URL(input.url).host} answered ${response.status}`, 'WebhookFailed');
+  }
+
+  return { recordJourneyVisit, setJourneyStatus, loadContactFacts, setContactStage, setContactTrait, issueCoupon, requestHandoff, callWebhook };
+}

@@ -1,0 +1,31 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listJourneyTemplates, loadJourneyTemplate } from '../../../templates/journey-templates.js';
+import { TEMPLATES_DIR, TemplateRenderer } from '../../../templates/renderer.js';
+
+describe('built-in journey templates', () => {
+  it('ships the five journeys of the catalogue', async () => {
+    expect(await listJourneyTemplates()).toEqual(['abandoned-cart', 'inbound-nurture', 'post-purchase-cross-sell', 'satisfaction-follow-up', 'wishlist-promo']);
+  });
+
+  it.each(['abandoned-cart', 'inbound-nurture', 'post-purchase-cross-sell', 'satisfaction-follow-up', 'wishlist-promo'])(
+    '%s passes the schema and graph checks, and every e-mail it sends renders',
+    async (name) => {
+      const definition = await loadJourneyTemplate(name);
+      expect(definition.id).toBe(name);
+      const renderer = new TemplateRenderer();
+      for (const node of Object.values(definition.nodes)) {
+        if (node.type !== 'send_email') continue;
+        await access(path.join(TEMPLATES_DIR, `${node.template}.mjml`));
+        const rendered = await renderer.render(node.template, {
+          contact: { firstName: 'Ada' },
+          coupon: { code: 'RL-TESTCODE23', expiresAt: '2026-12-01T00:00:00.000Z' },
+          event: { cart_id: 'c-1' },
+        });
+        expect(rendered.subject).not.toBe('');
+        expect(rendered.text).toContain('Hello Ada,');
+      }
+    },
+  );
+});
