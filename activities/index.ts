@@ -2,6 +2,7 @@ import { createEmailActivities, type EmailDependencies } from './email.activitie
 import { createJourneyActivities, type JourneyDependencies } from './journey.activities.js';
 import { createScoringActivities, type ScoringDependencies } from './scoring.activities.js';
 import { createHandoffActivities, type HandoffDependencies } from './handoff.activities.js';
+import { createNewsletterActivities } from './newsletter.activities.js';
 
 export type ActivityDependencies = EmailDependencies & ScoringDependencies & HandoffDependencies & JourneyDependencies;
 
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createScoringActivities(deps),
     ...createHandoffActivities(deps),
     ...createJourneyActivities(deps),
+    ...createNewsletterActivities(deps),
   };
 }
 

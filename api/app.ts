@@ -18,6 +18,7 @@ import { createMessagingService, type LinkSettings } from './messaging.service.j
 import { registerLinkRoutes } from './routes/links.js';
 import { registerConsentRoutes } from './routes/consent.js';
 import { registerTemplateRoutes } from './routes/templates.js';
+import { registerNewsletterRoutes } from './routes/newsletters.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { JourneyStore } from '../db/journey.repository.js';
 import { createJourneyRouter } from './journey-router.js';
@@ -91,6 +92,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
+  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates ?? new TemplateRenderer() });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   if (deps.links !== undefined) {
     registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, models, dispatcher) });

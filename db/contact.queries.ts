@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { engagementScoreAt, fitScore, type CompiledScoringModel } from '../domain/scoring/index.js';
+import type { TraitCondition } from '../domain/newsletter.js';
 import { mergeTraits, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { recordStageChanges, refreshContacts } from './contact-scoring.js';
@@ -65,34 +66,73 @@ export async function contactProfile(db: Db, requestedId: string) {
   return { contact, identities, stages, events, mergedFrom: merged.map((row) => row.from_contact_id) };
 }
 
-export interface ContactSearch {
+export interface ContactFilters {
   stage?: string | undefined;
+  /** Any of these stages. */
+  stages?: readonly string[] | undefined;
   minScore?: number | undefined;
   maxScore?: number | undefined;
   trait?: { name: string; value: string } | undefined;
+  /** Every condition holds (a newsletter audience). */
+  traits?: readonly TraitCondition[] | undefined;
   activeSince?: Date | undefined;
+  /** No activity since (or none at all): re-engagement audiences. */
+  inactiveSince?: Date | undefined;
+}
+
+export interface ContactSearch extends ContactFilters {
   after?: string | undefined;
   limit: number;
 }
 
+function traitCondition(condition: TraitCondition) {
+  const value = sql`traits -> ${condition.name} -> 'value'`;
+  switch (condition.op) {
+    case 'equals':
+      return sql<boolean>`${value} = ${JSON.stringify(condition.value)}::jsonb`;
+    case 'in':
+      return sql<boolean>`${JSON.stringify(condition.values)}::jsonb @> jsonb_build_array(${value})`;
+    case 'exists':
+      return sql<boolean>`coalesce(jsonb_typeof(${value}), 'null') <> 'null'`;
+    case 'absent':
+      return sql<boolean>`coalesce(jsonb_typeof(${value}), 'null') = 'null'`;
+    case 'gte':
+    case 'lte': {
+      // A text where a number was expected simply does not match, rather than failing the query.
+      const number = sql`case when jsonb_typeof(${value}) = 'number' then (${value})::text::numeric end`;
+      return condition.op === 'gte' ? sql<boolean>`${number} >= ${condition.value}` : sql<boolean>`${number} <= ${condition.value}`;
+    }
+  }
+}
+
 /**
- * Contacts by stage, decayed engagement range, trait and last activity, in id order with a cursor.
- * Engagement decays exponentially, so the value stored at `engagement_scored_at` decays to `at` with
- * one multiplication: the search needs no ledger scan.
+ * Live (not merged) contacts matching the filters, as a query the caller selects from: the contact
+ * search below and newsletter audiences (db/audience.queries.ts) share it. Engagement decays
+ * exponentially, so the value stored at `engagement_scored_at` decays to `at` with one
+ * multiplication: the filter needs no ledger scan.
  */
-export async function searchContacts(db: Db, search: ContactSearch, model: CompiledScoringModel, at: Date) {
+export function contactFilterQuery(db: Db, filters: ContactFilters, model: CompiledScoringModel, at: Date) {
   const decayed = sql<number>`round((engagement_score * power(0.5, extract(epoch from (${at}::timestamptz - engagement_scored_at)) * 1000 / ${model.halfLifeMs}))::numeric, 2)::float8`;
-  let query = db
-    .selectFrom('contacts')
+  let query = db.selectFrom('contacts').where('merged_into', 'is', null);
+  if (filters.stage !== undefined) query = query.where('stage', '=', filters.stage);
+  if (filters.stages !== undefined) query = query.where('stage', 'in', filters.stages);
+  if (filters.minScore !== undefined) query = query.where(decayed, '>=', filters.minScore);
+  if (filters.maxScore !== undefined) query = query.where(decayed, '<=', filters.maxScore);
+  if (filters.trait !== undefined) query = query.where(sql<string>`traits -> ${filters.trait.name} ->> 'value'`, '=', filters.trait.value);
+  for (const condition of filters.traits ?? []) query = query.where(traitCondition(condition));
+  if (filters.activeSince !== undefined) query = query.where('last_activity_at', '>=', filters.activeSince);
+  const inactiveSince = filters.inactiveSince;
+  if (inactiveSince !== undefined) query = query.where((eb) => eb.or([eb('last_activity_at', 'is', null), eb('last_activity_at', '<', inactiveSince)]));
+  return { query, decayed };
+}
+
+/** Contacts by stage, decayed engagement range, trait and last activity, in id order with a cursor. */
+export async function searchContacts(db: Db, search: ContactSearch, model: CompiledScoringModel, at: Date) {
+  const { query: filtered, decayed } = contactFilterQuery(db, search, model, at);
+  let query = filtered
     .select(['id', 'email', 'stage', 'fit_grade', 'last_activity_at', decayed.as('engagement')])
-    .where('merged_into', 'is', null)
     .orderBy('id')
     .limit(search.limit + 1);
-  if (search.stage !== undefined) query = query.where('stage', '=', search.stage);
-  if (search.minScore !== undefined) query = query.where(decayed, '>=', search.minScore);
-  if (search.maxScore !== undefined) query = query.where(decayed, '<=', search.maxScore);
-  if (search.trait !== undefined) query = query.where(sql<string>`traits -> ${search.trait.name} ->> 'value'`, '=', search.trait.value);
-  if (search.activeSince !== undefined) query = query.where('last_activity_at', '>=', search.activeSince);
   if (search.after !== undefined) query = query.where('id', '>', search.after);
   const rows = await query.execute();
   const page = rows.slice(0, search.limit);

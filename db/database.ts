@@ -4,6 +4,7 @@ import type { ApiKeyTable } from './api-key.types.js';
 import type { CrmDeliveryTable, HandoffActionTable, HandoffTable, RoutingCursorTable, RoutingRulesTable, SalesRepTable } from './handoff.types.js';
 import type { CouponTable, JourneyNodeVisitTable, JourneyRunTable } from './journey.types.js';
 import type { JourneyEntryTable, JourneyTable, JourneyVersionTable } from './journey-catalog.types.js';
+import type { NewsletterRecipientTable, NewsletterTable } from './newsletter.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
 export type Json<T> = ColumnType<T, string, string>;
@@ -188,6 +189,8 @@ export interface Database {
   journeys: JourneyTable;
   journey_versions: JourneyVersionTable;
   journey_entries: JourneyEntryTable;
+  newsletters: NewsletterTable;
+  newsletter_recipients: NewsletterRecipientTable;
 }
 
 export type Contact = Selectable<ContactTable>;

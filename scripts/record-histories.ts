@@ -22,9 +22,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { emailIdFor } from '../activities/email.activities.js';
 import type { Activities } from '../activities/index.js';
-import { handoffWorkflowId, journeyWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
+import { handoffWorkflowId, journeyWorkflowId, newsletterWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
 import { salesActionSignal } from '../workflows/handoff.signals.js';
 import { journeyEventSignal } from '../workflows/journey.contract.js';
+import { cancelSignal, pauseSignal, resumeSignal } from '../workflows/newsletter.messages.js';
 import { loadJourneyTemplate } from '../templates/journey-templates.js';
 import type * as Workflows from '../workflows/index.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
@@ -82,6 +83,13 @@ function inOrder<T>(name: string, results: T[]): () => Promise<T> {
 const GRACE = '0b8f3c52-6d1e-4c1a-9a57-3f2f0c6b1a01';
 const NOBODY = '0b8f3c52-6d1e-4c1a-9a57-3f2f0c6b1a02';
 const contactId = (n: number) => `7d3a9e10-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+const NEWSLETTER = (n: number) => `5e0c1a77-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+const counts = (total: number, sent: number, skipped: Record<string, number> = {}) => {
+  const skippedTotal = Object.values(skipped).reduce((sum, n) => sum + n, 0);
+  return { total, queued: total - sent - skippedTotal, sent, skipped, failed: 0 };
+};
+/** A page of a local-time newsletter that leaves the rest due an hour later (on the workflow's clock). */
+const laterZone = (input: { dueBy: string }) => new Date(Date.parse(input.dueBy) + 3_600_000).toISOString();
 
 export const SCENARIOS: Scenario[] = [
   scenario({
@@ -244,6 +252,64 @@ export const SCENARIOS: Scenario[] = [
       await eventsReached(handle, 'timerStartedEventAttributes', 2);
     },
   }),
+  scenario({
+    workflowType: 'newsletterWorkflow',
+    scenario: 'sent',
+    workflowId: newsletterWorkflowId(NEWSLETTER(1)),
+    args: [{ newsletterId: NEWSLETTER(1), startAt: null }],
+    activities: {
+      recordNewsletterProgress: async (input) => (input.status === 'completed' ? counts(250, 248, { 'no-email-address': 2 }) : counts(0, 0)),
+      materialiseNewsletterPage: inOrder('materialiseNewsletterPage', [{ lastContactId: contactId(250), done: true, counts: counts(250, 0, { 'no-email-address': 2 }) }]),
+      sendNewsletterPage: inOrder('sendNewsletterPage', [
+        { lastContactId: contactId(200), exhausted: false, nextDueAt: null, counts: counts(250, 198, { 'no-email-address': 2 }) },
+        { lastContactId: contactId(250), exhausted: true, nextDueAt: null, counts: counts(250, 248, { 'no-email-address': 2 }) },
+      ]),
+    },
+    outcome: 'completed',
+  }),
+  scenario({
+    workflowType: 'newsletterWorkflow',
+    scenario: 'paused-and-resumed-between-time-zones',
+    workflowId: newsletterWorkflowId(NEWSLETTER(2)),
+    args: [{ newsletterId: NEWSLETTER(2), startAt: null }],
+    activities: {
+      recordNewsletterProgress: async (input) => (input.status === 'completed' ? counts(20, 20) : counts(20, 8)),
+      materialiseNewsletterPage: inOrder('materialiseNewsletterPage', [{ lastContactId: contactId(20), done: true, counts: counts(20, 0) }]),
+      sendNewsletterPage: (() => {
+        let call = 0;
+        return async (input) => {
+          call += 1;
+          return call === 1
+            ? { lastContactId: contactId(8), exhausted: true, nextDueAt: laterZone(input), counts: counts(20, 8) }
+            : { lastContactId: contactId(20), exhausted: true, nextDueAt: null, counts: counts(20, 20) };
+        };
+      })(),
+    },
+    outcome: 'completed',
+    // The first time zone sent, the wait for the next begun: pause, then resume.
+    drive: async ({ handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await handle.signal(pauseSignal);
+      await eventsReached(handle, 'activityTaskCompletedEventAttributes', 4);
+      await handle.signal(resumeSignal);
+    },
+  }),
+  scenario({
+    workflowType: 'newsletterWorkflow',
+    scenario: 'cancelled-between-time-zones',
+    workflowId: newsletterWorkflowId(NEWSLETTER(3)),
+    args: [{ newsletterId: NEWSLETTER(3), startAt: null }],
+    activities: {
+      recordNewsletterProgress: async (input) => (input.status === 'cancelled' ? counts(20, 8, { cancelled: 12 }) : counts(20, 0)),
+      materialiseNewsletterPage: inOrder('materialiseNewsletterPage', [{ lastContactId: contactId(20), done: true, counts: counts(20, 0) }]),
+      sendNewsletterPage: async (input) => ({ lastContactId: contactId(8), exhausted: true, nextDueAt: laterZone(input), counts: counts(20, 8) }),
+    },
+    outcome: 'completed',
+    drive: async ({ handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await handle.signal(cancelSignal);
+    },
+  }),
 ];
 
 const HOUR_MS = 3_600_000;
@@ -311,6 +377,9 @@ function activitiesFor(s: Scenario): Activities {
     issueCoupon: unexpected('issueCoupon'),
     requestHandoff: unexpected('requestHandoff'),
     callWebhook: unexpected('callWebhook'),
+    materialiseNewsletterPage: unexpected('materialiseNewsletterPage'),
+    sendNewsletterPage: unexpected('sendNewsletterPage'),
+    recordNewsletterProgress: unexpected('recordNewsletterProgress'),
     ...s.activities,
   };
 }

@@ -26,3 +26,7 @@ export function journeyWorkflowId(journeyId: string, contactId: string, entryKey
   const base = `journey:${journeyId}:contact:${contactId}`;
   return entryKey === undefined ? base : `${base}:key:${encodeURIComponent(entryKey)}`;
 }
+
+export function newsletterWorkflowId(newsletterId: string): string {
+  return `newsletter:${newsletterId}`;
+}

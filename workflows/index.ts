@@ -5,3 +5,4 @@ export { welcomeWorkflow } from './welcome.workflow.js';
 export { handoffWorkflow } from './handoff.workflow.js';
 export { subscriptionConfirmationWorkflow } from './subscription-confirmation.workflow.js';
 export { journeyWorkflow } from './journey.workflow.js';
+export { newsletterWorkflow } from './newsletter.workflow.js';

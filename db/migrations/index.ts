@@ -6,6 +6,7 @@ import * as m0004 from './0004_journey_runs.js';
 import * as m0005 from './0005_journeys.js';
 import * as m0006 from './0006_consent_tracking.js';
 import * as m0007 from './0007_handoff.js';
+import * as m0008 from './0008_newsletters.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
 // bundle and their order is reviewed. Names sort in the order they run.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_journeys': m0005,
   '0006_consent_tracking': m0006,
   '0007_handoff': m0007,
+  '0008_newsletters': m0008,
 };

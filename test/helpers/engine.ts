@@ -34,7 +34,14 @@ export interface RunningEngine {
  * The whole engine as `npm start` wires it, on real parts: Temporal's dev server, a PostgreSQL
  * database of this test file's own, the SMTP catcher, the worker and the API listening on a real port.
  */
-export async function startEngine(): Promise<RunningEngine> {
+export interface EngineOptions {
+  smtpPoolSize?: number;
+  smtpRatePerSecond?: number;
+  /** Send to this SMTP server instead of the in-process catcher (e.g. a catcher in a child process). */
+  smtpUrl?: string;
+}
+
+export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
   const [temporal, database, smtp, bundle] = await Promise.all([
     createDevServerEnvironment(),
     createTestDatabase(),
@@ -45,7 +52,7 @@ export async function startEngine(): Promise<RunningEngine> {
   // The links in e-mails point at the API, so its port is chosen before the worker is built.
   const port = await freePort();
   const linkSecret = 'e2e-link-secret-e2e-link-secret-e2e';
-  const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 100 });
+  const mailer = createMailTransport({ smtpUrl: options.smtpUrl ?? smtp.url, poolSize: options.smtpPoolSize ?? 2, ratePerSecond: options.smtpRatePerSecond ?? 100 });
   const worker: Worker = await createRelanceWorker({
     connection: temporal.nativeConnection,
     namespace: 'default',

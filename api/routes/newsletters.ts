@@ -1,0 +1,170 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Db } from '../../db/connection.js';
+import { createNewsletter, findNewsletter, recipientCounts, scheduleDraft } from '../../db/newsletter.repository.js';
+import { audienceSize } from '../../db/audience.queries.js';
+import type { ScoringModelStore } from '../../db/scoring.repository.js';
+import { AudienceSegment, broadcastStartsAt, NEWSLETTER_STATUSES, NewsletterSchedule } from '../../domain/newsletter.js';
+import { TemplateError, type TemplateRenderer } from '../../templates/renderer.js';
+import { newsletterWorkflowId } from '../../workflows/ids.js';
+import { cancelSignal, pauseSignal, progressQuery, resumeSignal, type NewsletterProgress } from '../../workflows/newsletter.messages.js';
+import type { newsletterWorkflow } from '../../workflows/newsletter.workflow.js';
+import type { ApiInstance } from '../app.js';
+import type { Authenticator } from '../auth.js';
+import { ErrorResponse, HttpError } from '../errors.js';
+
+const CreateNewsletter = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  template: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'template names are lower-case letters, digits, - and _').describe('a template in templates/'),
+  topic: z.string().regex(/^[a-z0-9_-]+$/, 'topics are lower-case letters, digits, - and _').default('newsletter').describe('the subscription topic recipients must belong to'),
+  audience: AudienceSegment.default({}),
+  schedule: NewsletterSchedule.default({ kind: 'now' }),
+  ratePerSecond: z.number().int().positive().max(10_000).optional().describe('a cap of this newsletter’s own (a provider quota)'),
+});
+
+const NewsletterParams = z.object({ id: z.uuid() });
+
+const Counts = z.object({ total: z.number(), queued: z.number(), sent: z.number(), skipped: z.record(z.string(), z.number()), failed: z.number() });
+
+const NewsletterView = z.object({
+  id: z.string(),
+  name: z.string(),
+  template: z.string(),
+  topic: z.string(),
+  audience: z.record(z.string(), z.unknown()),
+  schedule: z.record(z.string(), z.unknown()),
+  ratePerSecond: z.number().nullable(),
+  status: z.enum(NEWSLETTER_STATUSES),
+  counts: Counts.describe('from the recipients table: every recipient is in exactly one bucket'),
+  progress: z
+    .object({ status: z.string(), counts: Counts, nextSendAt: z.string().nullable() })
+    .nullable()
+    .describe('the broadcast workflow’s own view, while it runs'),
+  workflowId: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+const Created = NewsletterView.extend({ audienceSize: z.number().describe('contacts matching the audience now') });
+
+const RUNNING = new Set(['scheduled', 'sending', 'paused']);
+
+export function registerNewsletterRoutes(
+  app: ApiInstance,
+  deps: { db: Db; models: ScoringModelStore; auth: Authenticator; temporal: Client; taskQueue: string; templates: TemplateRenderer },
+): void {
+  const admin = deps.auth.requireRole('admin');
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+
+  async function existing(id: string) {
+    return (await findNewsletter(deps.db, id)) ?? notFound(id);
+  }
+
+  async function view(id: string): Promise<z.infer<typeof NewsletterView>> {
+    const row = await existing(id);
+    const workflowId = newsletterWorkflowId(row.id);
+    let progress: NewsletterProgress | null = null;
+    if (RUNNING.has(row.status)) {
+      progress = await deps.temporal.workflow
+        .getHandle(workflowId)
+        .query(progressQuery)
+        .catch((error: unknown) => {
+          // Scheduled a moment ago and not started yet: the table still answers.
+          if (error instanceof WorkflowNotFoundError) return null;
+          throw error;
+        });
+    }
+    return {
+      id: row.id,
+      name: row.name,
+      template: row.template,
+      topic: row.topic,
+      audience: row.audience,
+      schedule: row.schedule,
+      ratePerSecond: row.rate_per_second,
+      status: row.status,
+      counts: await recipientCounts(deps.db, row.id),
+      progress,
+      workflowId,
+      createdAt: row.created_at.toISOString(),
+      startedAt: row.started_at?.toISOString() ?? null,
+      finishedAt: row.finished_at?.toISOString() ?? null,
+    };
+  }
+
+  app.post(
+    '/v1/newsletters',
+    {
+      onRequest: admin,
+      schema: { summary: 'Create a newsletter (a draft): template, audience, schedule', tags: ['newsletters'], body: CreateNewsletter, response: { 201: Created, ...errors } },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      try {
+        await deps.templates.compile(body.template);
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        const message = error.problems.map((problem) => (problem.line === undefined ? problem.reason : `line ${problem.line}: ${problem.reason}`)).join('; ');
+        return reply.status(400).send({ error: 'invalid_request', message: `template: ${message}`, issues: [{ path: 'template', message }] });
+      }
+      const row = await createNewsletter(deps.db, body);
+      const size = await audienceSize(deps.db, { segment: body.audience, topic: body.topic }, await deps.models.active(), new Date());
+      return reply.status(201).send({ ...(await view(row.id)), audienceSize: size });
+    },
+  );
+
+  app.get(
+    '/v1/newsletters/:id',
+    { onRequest: admin, schema: { summary: 'A newsletter with its progress: queued, sent, skipped per reason, failed', tags: ['newsletters'], params: NewsletterParams, response: { 200: NewsletterView, ...errors } } },
+    async (request) => view(request.params.id),
+  );
+
+  app.post(
+    '/v1/newsletters/:id/send',
+    {
+      onRequest: admin,
+      schema: { summary: 'Send a draft now or on its schedule; sending twice is refused', tags: ['newsletters'], params: NewsletterParams, response: { 202: NewsletterView, ...errors } },
+    },
+    async (request, reply) => {
+      const row = await existing(request.params.id);
+      if (row.status !== 'draft') throw new HttpError(409, 'conflict', `newsletter ${row.id} is ${row.status}, not a draft: it is sent once`);
+      const startAt = broadcastStartsAt(row.schedule);
+      try {
+        await deps.temporal.workflow.start<typeof newsletterWorkflow>('newsletterWorkflow', {
+          taskQueue: deps.taskQueue,
+          workflowId: newsletterWorkflowId(row.id),
+          args: [{ newsletterId: row.id, startAt: startAt === null || startAt.getTime() <= Date.now() ? null : startAt.toISOString() }],
+          // A newsletter is broadcast once: a repeated request starts nothing.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      await scheduleDraft(deps.db, row.id);
+      return reply.status(202).send(await view(row.id));
+    },
+  );
+
+  const steering = [
+    ['pause', pauseSignal, 'Pause sending; copies already handed to SMTP finish'],
+    ['resume', resumeSignal, 'Resume a paused newsletter where it stopped'],
+    ['cancel', cancelSignal, 'Cancel; everyone not reached yet is counted as skipped, reason cancelled'],
+  ] as const;
+  for (const [action, signal, summary] of steering) {
+    app.post(
+      `/v1/newsletters/:id/${action}`,
+      { onRequest: admin, schema: { summary, tags: ['newsletters'], params: NewsletterParams, response: { 202: NewsletterView, ...errors } } },
+      async (request, reply) => {
+        const row = await existing(request.params.id);
+        if (!RUNNING.has(row.status)) throw new HttpError(409, 'conflict', `newsletter ${row.id} is ${row.status}: only a scheduled, sending or paused newsletter can ${action}`);
+        await deps.temporal.workflow.getHandle(newsletterWorkflowId(row.id)).signal(signal);
+        return reply.status(202).send(await view(row.id));
+      },
+    );
+  }
+}
+
+function notFound(id: string): never {
+  throw new HttpError(404, 'not_found', `no newsletter ${id}`);
+}
