@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/local/temporal-dev-server.js';
-import { welcomeWorkflowId } from '../../workflows/ids.js';
-import type { welcomeWorkflow } from '../../workflows/welcome.workflow.js';
+import { validateJourneyDefinition } from '../../domain/journeys/graph.js';
+import { journeyWorkflowId } from '../../workflows/ids.js';
+import type { journeyWorkflow } from '../../workflows/journey.workflow.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { reportFigures } from './figures.js';
 
@@ -22,6 +23,28 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const CONTACTS = Number(process.env['FAULTS_KILL_CONTACTS'] ?? 2_000);
 const KILLS = Number(process.env['FAULTS_KILLS'] ?? 5);
 const TASK_QUEUE = 'faults-kill';
+
+// A relay of three marketing e-mails a second apart: each kill lands in the middle of someone's relay.
+const RELAY = (() => {
+  const result = validateJourneyDefinition({
+    schemaVersion: 1,
+    id: 'kill-relay',
+    name: 'Relay under kill -9',
+    entry: { kind: 'event', event: 'form_submitted' },
+    start: 'first',
+    nodes: {
+      first: { type: 'send_email', template: 'welcome', topic: 'product_news', next: 'pause_1' },
+      pause_1: { type: 'delay', wait: { kind: 'duration', duration: '1 second' }, next: 'second' },
+      second: { type: 'send_email', template: 'nurture-guide-1', topic: 'product_news', next: 'pause_2' },
+      pause_2: { type: 'delay', wait: { kind: 'duration', duration: '1 second' }, next: 'third' },
+      third: { type: 'send_email', template: 'nurture-guide-2', topic: 'product_news', next: 'done' },
+      done: { type: 'exit' },
+    },
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.definition;
+})();
+const EMAILS_PER_CONTACT = 3;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,6 +101,9 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
         WORKFLOW_BUNDLE_PATH: bundlePath,
         RELANCE_SECRET: 'faults-kill-secret-faults-kill-secret-0123456789',
         PUBLIC_URL: 'http://127.0.0.1:3000',
+        // The relay must not be held back by the send policy: this test is about crashes.
+        QUIET_HOURS: 'off',
+        MARKETING_PER_WEEK: '100',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -94,7 +120,7 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
     });
   }
 
-  it(`delivers exactly one welcome e-mail to each of ${CONTACTS} contacts through ${KILLS} kills`, async () => {
+  it(`delivers exactly ${EMAILS_PER_CONTACT} journey e-mails to each of ${CONTACTS} contacts through ${KILLS} kills`, async () => {
     const { rows: contacts } = await sql<{ id: string; email: string }>`
       insert into contacts (email, traits, updated_at)
       select 'kill-' || n || '@example.com',
@@ -103,6 +129,9 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
       from generate_series(1, ${CONTACTS}::int) as n
       returning id, email`.execute(database.db);
     expect(contacts).toHaveLength(CONTACTS);
+    await sql`
+      insert into contact_subscriptions (contact_id, topic, status, source, confirmed_at)
+      select id, 'product_news', 'subscribed', 'import', now() from contacts`.execute(database.db);
 
     worker = await startWorker();
     // Start every run; the worker is killed while they are being worked on.
@@ -111,7 +140,11 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
       for (let i = 0; i < contacts.length; i += 50) {
         await Promise.all(
           contacts.slice(i, i + 50).map((contact) =>
-            client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', { taskQueue: TASK_QUEUE, workflowId: welcomeWorkflowId(contact.id), args: [{ contactId: contact.id }] }),
+            client.workflow.start<typeof journeyWorkflow>('journeyWorkflow', {
+              taskQueue: TASK_QUEUE,
+              workflowId: journeyWorkflowId(RELAY.id, contact.id),
+              args: [{ journeyId: RELAY.id, version: 1, definition: RELAY, contactId: contact.id }],
+            }),
           ),
         );
         started += Math.min(50, contacts.length - i);
@@ -122,7 +155,7 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
     const deliveredAtKill: number[] = [];
     while (kills < KILLS) {
       // Let it get some work done, then pull the plug in the middle of it.
-      const target = Math.round(((kills + 1) * CONTACTS) / (KILLS + 2));
+      const target = Math.round(((kills + 1) * CONTACTS * EMAILS_PER_CONTACT) / (KILLS + 2));
       await smtp.waitFor(() => true, { count: Math.max(1, target), timeoutMs: 120_000 });
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker!.once('exit', resolve));
@@ -134,13 +167,14 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
     expect(started).toBe(CONTACTS);
 
     // Every run must finish: the last worker drains what the killed ones left.
-    await Promise.all(contacts.map((contact) => client.workflow.getHandle(welcomeWorkflowId(contact.id)).result()));
+    const results = await Promise.all(contacts.map((contact) => client.workflow.getHandle(journeyWorkflowId(RELAY.id, contact.id)).result()));
+    expect(results.filter((result) => result.status !== 'completed')).toEqual([]);
 
     const messages = smtp.messages();
     const perRecipient = new Map<string, number>();
     for (const message of messages) for (const to of message.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
-    const duplicates = [...perRecipient.values()].filter((count) => count > 1).reduce((sum, count) => sum + count - 1, 0);
-    const missing = contacts.filter((contact) => !perRecipient.has(contact.email!)).length;
+    const duplicates = [...perRecipient.values()].filter((count) => count > EMAILS_PER_CONTACT).reduce((sum, count) => sum + count - EMAILS_PER_CONTACT, 0);
+    const missing = contacts.reduce((sum, contact) => sum + Math.max(0, EMAILS_PER_CONTACT - (perRecipient.get(contact.email) ?? 0)), 0);
     const distinctMessageIds = new Set(messages.map((message) => message.messageId)).size;
 
     reportFigures('worker kill -9', {
@@ -153,10 +187,10 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
     });
     expect(kills).toBe(KILLS);
     // Each kill must land before the work is done, or the test proved nothing.
-    expect(deliveredAtKill.at(-1)!).toBeLessThan(CONTACTS);
+    expect(deliveredAtKill.at(-1)!).toBeLessThan(CONTACTS * EMAILS_PER_CONTACT);
     expect(missing).toBe(0);
     expect(duplicates).toBe(0);
     expect(distinctMessageIds).toBe(messages.length);
-    expect(messages).toHaveLength(CONTACTS);
+    expect(messages).toHaveLength(CONTACTS * EMAILS_PER_CONTACT);
   });
 });

@@ -164,8 +164,12 @@ export async function startJourneyHarness(taskQueue: string): Promise<JourneyHar
     async until(handle, predicate, what) {
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const state = await handle.query(journeyStateQuery);
-        if (predicate(state)) return state;
+        // The time-skipping server can leave a query unanswered for good when it lands while a workflow
+        // task is outstanding (right after continue-as-new): ask only once the latest run is settled.
+        const last = ((await handle.fetchHistory()).events ?? []).at(-1);
+        const settled = last !== undefined && last.workflowTaskScheduledEventAttributes == null && last.workflowTaskStartedEventAttributes == null;
+        const state = settled ? await handle.query(journeyStateQuery) : undefined;
+        if (state !== undefined && predicate(state)) return state;
         if (Date.now() > deadline) {
           const events = (await handle.fetchHistory()).events ?? [];
           const failure = events.findLast((event) => event.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message;
