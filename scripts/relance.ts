@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveCommand, UsageError, usageOf, type CliContext, type CommandGroup } from './cli/command.js';
 import { newsletterCommands } from './cli/newsletter.commands.js';
+import { simulateCommand } from './cli/simulate.command.js';
 import { LOCAL_KEYS_FILE } from './local/local-keys.js';
 
 // `npm run relance -- <group> <command> [args]`. Each group lives in scripts/cli/<group>.commands.ts;
@@ -12,6 +13,7 @@ export const ROOT: CommandGroup = {
   summary: 'Relance command line',
   commands: {
     newsletter: newsletterCommands,
+    simulate: simulateCommand,
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * Dry run of a journey before launch:
  *
- *   npm run simulate -- <template name | path/to/journey.json> [--contacts 1000] [--days 30]
+ *   npm run relance -- simulate <template name | path/to/journey.json> [--contacts 1000] [--days 30]
  *     [--seed 1] [--event-probability 0.3] [--entry-days 7] [--step-hours 1]
  *
  * Runs the real interpreter workflow for synthetic contacts on Temporal's time-skipping test server,
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 import type { RecordJourneyVisitInput } from '../activities/journey.activities.js';
 import type { JourneyDefinition } from '../domain/journeys/definition.js';
@@ -27,6 +27,7 @@ import { loadJourneyTemplate } from '../templates/journey-templates.js';
 import { journeyEventSignal, type JourneyWorkflowInput } from '../workflows/journey.contract.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureTemporalTestServer } from './temporal-tools.js';
+import { progressBar } from './cli/command.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DAY_MS = 86_400_000;
@@ -55,7 +56,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
     return value;
   };
   const journey = positional[0];
-  if (journey === undefined) throw new Error('usage: npm run simulate -- <template name | journey.json> [--contacts 1000] [--days 30]');
+  if (journey === undefined) throw new Error('usage: npm run relance -- simulate <template name | journey.json> [--contacts 1000] [--days 30]');
   const days = number('days', 30, (v) => Number.isInteger(v) && v > 0 && v <= 366);
   return {
     journey,
@@ -122,11 +123,6 @@ function recordingActivities(contacts: ReadonlyMap<string, SyntheticContact>, de
   };
 }
 
-function progressBar(done: number, total: number, detail: string): string {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${detail}`;
-}
 
 /** Runs `work` over items with at most `concurrency` in flight. */
 async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -212,7 +208,7 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
         });
         await env.sleep(stepMs);
         const day = Math.floor((t + stepMs - startMs) / DAY_MS);
-        output.progress(progressBar(t + stepMs - startMs, endMs - startMs, `day ${Math.min(day, args.days)}/${args.days}  ended ${record.outcomes.size}/${contacts.length}  e-mails ${record.emails.length}`));
+        output.progress(`\r${progressBar((t + stepMs - startMs) / (endMs - startMs))} day ${Math.min(day, args.days)}/${args.days}  ended ${record.outcomes.size}/${contacts.length}  e-mails ${record.emails.length}`);
       }
       output.progress('\n');
     });
@@ -231,19 +227,4 @@ export function formatSummary(journey: string, summary: SimulationSummary, elaps
   const peak = Math.max(1, ...summary.emailsPerDay);
   summary.emailsPerDay.forEach((count, day) => lines.push(`  day ${String(day + 1).padStart(3)}  ${String(count).padStart(7)}  ${'▇'.repeat(Math.round((count / peak) * 40))}`));
   return lines.join('\n');
-}
-
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // The summary goes to stdout: the SDK's own warnings (e.g. the test server's missing capabilities) would mix into it.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
-  const args = parseArguments(process.argv.slice(2));
-  const started = performance.now();
-  simulate(args)
-    .then((summary) => {
-      process.stdout.write(`${formatSummary(args.journey, summary, performance.now() - started)}\n`);
-    })
-    .catch((error: unknown) => {
-      process.stderr.write(`simulate: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    });
 }

@@ -25,6 +25,12 @@ export interface CommandGroup {
 
 export class UsageError extends Error {}
 
+/** `[#########.....]` for a share between 0 and 1: the one bar every long-running command draws. */
+export function progressBar(ratio: number, width = 30): string {
+  const filled = Math.round(Math.min(1, Math.max(0, ratio)) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
 export function isGroup(node: Command | CommandGroup): node is CommandGroup {
   return 'commands' in node;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NewsletterCounts } from '../../domain/newsletter.js';
-import { UsageError, type CliContext, type Command, type CommandGroup } from './command.js';
+import { progressBar, UsageError, type CliContext, type Command, type CommandGroup } from './command.js';
 
 // `npm run relance -- newsletter send|progress|pause|resume|cancel <id>`, over the HTTP API with
 // an admin key: the CLI sees what any client sees.
@@ -22,14 +22,13 @@ export function formatProgress(view: Pick<NewsletterView, 'status' | 'counts' | 
   const skippedTotal = Object.values(skipped).reduce((sum, n) => sum + n, 0);
   const handled = total - queued;
   const ratio = total === 0 ? (FINISHED.has(view.status) ? 1 : 0) : handled / total;
-  const filled = Math.round(ratio * width);
   const reasons = Object.entries(skipped)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([reason, n]) => `${reason} ${number(n)}`)
     .join(', ');
   const next = view.progress?.nextSendAt && queued > 0 ? ` · next at ${view.progress.nextSendAt}` : '';
   return (
-    `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}% ` +
+    `${progressBar(ratio, width)} ${String(Math.floor(ratio * 100)).padStart(3)}% ` +
     `${number(handled)}/${number(total)} · sent ${number(sent)} · skipped ${number(skippedTotal)}${reasons === '' ? '' : ` (${reasons})`} · failed ${number(failed)} · ${view.status}${next}`
   );
 }
