@@ -31,6 +31,8 @@ export default defineConfig({
         test: {
           // Kills, outages and fuzzing: `npm run test:faults`, run by .ci/run after the main suite.
           name: 'faults',
+          // One fault at a time: a kill or an outage measured while another file loads both cores says little.
+          fileParallelism: false,
           include: ['test/faults/**/*.test.ts'],
           globalSetup: ['test/setup/global-setup.ts'],
           testTimeout: 600_000,

@@ -15,6 +15,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** The fields refused, for a 400 about a particular input. */
+    readonly issues?: { path: string; message: string }[],
   ) {
     super(message);
     this.name = 'HttpError';
@@ -59,7 +61,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
       } satisfies ErrorResponse);
     }
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: error.code, message: error.message } satisfies ErrorResponse);
+      return reply
+        .status(error.statusCode)
+        .send({ error: error.code, message: error.message, ...(error.issues === undefined ? {} : { issues: error.issues }) } satisfies ErrorResponse);
     }
     // Fastify's own client errors: malformed JSON, body too large, unsupported content type.
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {

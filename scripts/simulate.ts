@@ -124,6 +124,20 @@ function recordingActivities(contacts: ReadonlyMap<string, SyntheticContact>, de
 }
 
 
+/** Resolves once `snapshot` has not changed for half a second (at most ten seconds). */
+async function settled(snapshot: () => string): Promise<void> {
+  let last = snapshot();
+  let stableSince = Date.now();
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline && Date.now() - stableSince < 500; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const current = snapshot();
+    if (current !== last) {
+      last = current;
+      stableSince = Date.now();
+    }
+  }
+}
+
 /** Runs `work` over items with at most `concurrency` in flight. */
 async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -211,6 +225,9 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
         output.progress(`\r${progressBar((t + stepMs - startMs) / (endMs - startMs))} day ${Math.min(day, args.days)}/${args.days}  ended ${record.outcomes.size}/${contacts.length}  e-mails ${record.emails.length}`);
       }
       output.progress('\n');
+      // The last sleep fired timers whose workflow tasks and activities may still be running: let them
+      // finish (simulated time stands still meanwhile) before the record is read.
+      await settled(() => `${record.emails.length}/${record.outcomes.size}/${[...record.paths.values()].reduce((sum, path) => sum + path.length, 0)}`);
     });
     return summarize(record, contacts.length, args.days);
   } finally {

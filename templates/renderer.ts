@@ -144,8 +144,10 @@ export class TemplateRenderer {
     // Strict validation throws its errors; MJML's own syntax errors come back in the result.
     const result = await mjml2html(body, options as Parameters<typeof mjml2html>[1]).catch((error: unknown) => {
       const errors = (error as { errors?: { line: number; message: string }[] }).errors;
-      if (errors === undefined) throw error;
-      return { html: '', errors };
+      if (errors !== undefined) return { html: '', errors };
+      // Input that is not MJML at all ("Parsing failed. Check your mjml.") is the author's error too.
+      const message = error instanceof Error ? error.message : String(error);
+      return { html: '', errors: [{ line: 1, message }] };
     });
     return { html: result.html, problems: result.errors.map((error) => ({ line: error.line + bodyLineOffset, reason: error.message })) };
   }

@@ -56,9 +56,9 @@ export function registerLinkRoutes(app: ApiInstance, deps: { db: Db; links: Link
   function claimsOf(token: string, purpose: TokenPurpose): TokenClaims {
     const result = verifyToken(secret, token, purpose, new Date());
     if (result.valid) return result.claims;
-    if (result.reason === 'malformed') throw new HttpError(400, 'invalid_token', 'this link is damaged: copy the whole link from the e-mail');
+    if (result.reason === 'malformed') throw new HttpError(400, 'invalid_token', 'this link is damaged: copy the whole link from the e-mail', [{ path: 'token', message: 'malformed' }]);
     const status = purpose === 'click' || purpose === 'open' ? 400 : 403;
-    throw new HttpError(status, 'invalid_token', result.reason === 'expired' ? 'this link has expired' : 'this link is not valid');
+    throw new HttpError(status, 'invalid_token', result.reason === 'expired' ? 'this link has expired' : 'this link is not valid', status === 400 ? [{ path: 'token', message: result.reason }] : undefined);
   }
 
   async function preferencesPage(reply: FastifyReply, claims: TokenClaims, notice: string) {
@@ -146,7 +146,7 @@ export function registerLinkRoutes(app: ApiInstance, deps: { db: Db; links: Link
       const claims = claimsOf(request.params.token, 'click');
       const url = claims.url ?? '';
       // Signed, and still only http(s): a token can never send a reader to javascript: or data:.
-      if (!/^https?:\/\//i.test(url)) throw new HttpError(400, 'invalid_token', 'this link is not valid');
+      if (!/^https?:\/\//i.test(url)) throw new HttpError(400, 'invalid_token', 'this link is not valid', [{ path: 'token', message: 'not an http(s) destination' }]);
       const now = new Date();
       // One event per e-mail, link and minute: a double click or a scanner's prefetch followed by the
       // reader's own click counts once; coming back later counts again (the scorer's caps weigh repeats).

@@ -156,7 +156,7 @@ describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
     while (kills < KILLS) {
       // Let it get some work done, then pull the plug in the middle of it.
       const target = Math.round(((kills + 1) * CONTACTS * EMAILS_PER_CONTACT) / (KILLS + 2));
-      await smtp.waitFor(() => true, { count: Math.max(1, target), timeoutMs: 120_000 });
+      await smtp.waitFor(() => true, { count: Math.max(1, target), timeoutMs: 300_000 });
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker!.once('exit', resolve));
       kills += 1;
