@@ -85,7 +85,7 @@ export async function benchJourneyStarts(options: { batches?: number; batchSize?
       );
       return [
         {
-          id: 'journeys.starts',
+          id: 'journey-routing.starts',
           name: `journey starts from events via /v1/batch (${batches}×${batchSize}, 4 concurrent)`,
           value: round(startsPerSecond),
           unit: 'starts/s',
