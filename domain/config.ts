@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isValidTimeZone, parseQuietHours } from './send-policy.js';
+import { parseQuietHours } from './send-policy.js';
+import { isTimeZone } from './time-zone.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 
@@ -54,7 +55,7 @@ export const Config = z.object({
     .default('21:00-08:00')
     .refine((value) => parseQuietHours(value) !== undefined, 'expected HH:MM-HH:MM or off')
     .transform((value) => parseQuietHours(value) ?? null),
-  DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'expected an IANA time zone such as Europe/Paris'),
+  DEFAULT_TIMEZONE: z.string().default('UTC').refine(isTimeZone, 'expected an IANA time zone such as Europe/Paris'),
   DOUBLE_OPT_IN: z
     .enum(['true', 'false'])
     .default('false')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LifecycleStage } from './scoring/lifecycle.js';
+import { isTimeZone, zoneOffsetMs } from './time-zone.js';
 
 // A newsletter is a template, an audience (a segment of contacts) and a schedule. Everything here is
 // pure: the audience is compiled to SQL in db/audience.queries.ts, the schedule to instants here.
@@ -42,15 +43,6 @@ export const AudienceSegment = z
 export type AudienceSegment = z.infer<typeof AudienceSegment>;
 
 const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const NewsletterSchedule = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('now') }),
@@ -99,23 +91,6 @@ export function countsFromRows(rows: readonly { status: string; reason: string |
   return counts;
 }
 
-/** The offset of `timeZone` from UTC at `instant`, in ms (positive east of Greenwich). */
-function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wallClock = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-  return wallClock - Math.floor(instant / 1000) * 1000;
-}
-
 /**
  * The instant a wall-clock time on a date is reached in a time zone. A time that happens twice (clocks
  * going back) resolves to its first occurrence; a time that does not exist (clocks going forward)
@@ -127,9 +102,9 @@ export function zonedTimeToInstant(date: string, time: string, timeZone: string)
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   const HALF_DAY = 12 * 3_600_000;
   // No zone changes its offset twice within a day: the offsets half a day either side cover both.
-  const before = offsetMs(wall - HALF_DAY, timeZone);
-  const after = offsetMs(wall + HALF_DAY, timeZone);
-  const valid = [before, after].map((offset) => wall - offset).filter((instant) => wall - offsetMs(instant, timeZone) === instant);
+  const before = zoneOffsetMs(wall - HALF_DAY, timeZone);
+  const after = zoneOffsetMs(wall + HALF_DAY, timeZone);
+  const valid = [before, after].map((offset) => wall - offset).filter((instant) => wall - zoneOffsetMs(instant, timeZone) === instant);
   return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
 }
 

@@ -1,6 +1,8 @@
 // The rules applied right before every e-mail leaves: consent, suppression, the per-contact
 // marketing budget and quiet hours. Pure: the facts and the time are arguments.
 
+import { isTimeZone, wallClock } from './time-zone.js';
+
 export type EmailCategory = 'marketing' | 'transactional';
 export type SubscriptionStatus = 'subscribed' | 'pending' | 'unsubscribed';
 export type SuppressionReason = 'hard_bounce' | 'complaint' | 'manual';
@@ -90,42 +92,15 @@ export function parseQuietHours(text: string): QuietHours | null | undefined {
   return quiet.startMinute === quiet.endMinute ? null : quiet;
 }
 
-// Building an Intl formatter costs tens of microseconds; one per zone is kept.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    try {
-      formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
-    } catch {
-      return undefined;
-    }
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  return formatterFor(timeZone) !== undefined;
-}
-
 /** The contact's IANA zone when it is one, otherwise the default. */
 export function resolveTimeZone(timeZone: string | null, fallback: string): string {
-  return timeZone !== null && isValidTimeZone(timeZone) ? timeZone : fallback;
+  return timeZone !== null && isTimeZone(timeZone) ? timeZone : fallback;
 }
 
 /** Minutes since local midnight of `at` in `timeZone`. */
 export function localMinuteOfDay(at: Date, timeZone: string): number {
-  const formatter = formatterFor(timeZone);
-  if (formatter === undefined) throw new RangeError(`unknown time zone ${timeZone}`);
-  let hour = 0;
-  let minute = 0;
-  for (const part of formatter.formatToParts(at)) {
-    if (part.type === 'hour') hour = Number(part.value);
-    else if (part.type === 'minute') minute = Number(part.value);
-  }
-  return hour * 60 + minute;
+  const wall = wallClock(at.getTime(), timeZone);
+  return wall.hour * 60 + wall.minute;
 }
 
 function inWindow(minute: number, quiet: QuietHours): boolean {

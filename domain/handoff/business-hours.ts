@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone, wallClock } from '../time-zone.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
 
@@ -13,15 +14,6 @@ export const BusinessHours = z
   })
   .refine((hours) => minutesOf(hours.start) < minutesOf(hours.end), { message: 'start must be before end', path: ['end'] });
 export type BusinessHours = z.infer<typeof BusinessHours>;
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function minutesOf(time: string): number {
   const [hours, minutes] = time.split(':').map(Number);
@@ -38,35 +30,9 @@ interface LocalTime {
   minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 function localParts(instant: number, timeZone: string): LocalTime & { seconds: number } {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const year = parts['year'] ?? 1970;
-  const month = parts['month'] ?? 1;
-  const day = parts['day'] ?? 1;
-  const weekday = ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1;
-  return { year, month, day, weekday, minutes: (parts['hour'] ?? 0) * 60 + (parts['minute'] ?? 0), seconds: parts['second'] ?? 0 };
+  const wall = wallClock(instant, timeZone);
+  return { year: wall.year, month: wall.month, day: wall.day, weekday: wall.weekday, minutes: wall.hour * 60 + wall.minute, seconds: wall.second };
 }
 
 /** The instant at a local wall-clock time; across a DST gap it lands on the same offset as just before. */

@@ -3,6 +3,7 @@
 // Imported by the workflow, so: no I/O, no clock (time is an argument), no zod at run time.
 import { compilePathGetter, compileValuePredicate } from '../scoring/filter.js';
 import type { BranchCondition, EventMatch, JourneyFilter, JourneyFilterOp, Weekday } from './definition.js';
+import { isTimeZone, wallClock, zoneOffsetMs } from '../time-zone.js';
 
 export function readPath(source: unknown, path: string): unknown {
   if (source === null || typeof source !== 'object') return undefined;
@@ -140,34 +141,7 @@ const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 
 const DAY_MS = 86_400_000;
 
 function validTimeZone(timeZone: string | undefined): string | undefined {
-  if (timeZone === undefined || timeZone === '') return undefined;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The wall-clock fields of an instant in a time zone. */
-function wallClock(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return { year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute'), second: field('second') };
-}
-
-function zoneOffsetMs(ms: number, timeZone: string): number {
-  const wall = wallClock(ms, timeZone);
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - (ms - (ms % 1000));
+  return timeZone !== undefined && isTimeZone(timeZone) ? timeZone : undefined;
 }
 
 /** The instant a local wall-clock time occurs in a zone (the later reading when a DST jump makes it ambiguous). */

@@ -1,7 +1,7 @@
 // PostgreSQL restarted while events pour in: every acknowledged event is stored, every other request
 // got an answer the client can retry (503), and retrying those stores each event exactly once.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -13,19 +13,11 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../scripts/local/embedded-postgres.js';
 import { createDevServerEnvironment } from '../helpers/temporal.js';
 import { reportFigures } from './figures.js';
+import { freePort } from '../helpers/engine.js';
 
 const EVENTS = Number(process.env['FAULTS_RESTART_EVENTS'] ?? 3_000);
 const LANES = 6;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 type Outcome = { kind: 'acknowledged' } | { kind: 'retryable'; status: number } | { kind: 'other'; detail: string };
 

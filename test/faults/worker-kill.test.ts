@@ -2,7 +2,6 @@
 // every contact has exactly the e-mails it should — none twice, none missing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { journeyWorkflowId } from '../../workflows/ids.js';
 import type { journeyWorkflow } from '../../workflows/journey.workflow.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { reportFigures } from './figures.js';
+import { freePort } from '../helpers/engine.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CONTACTS = Number(process.env['FAULTS_KILL_CONTACTS'] ?? 2_000);
@@ -46,15 +46,6 @@ const RELAY = (() => {
 })();
 const EMAILS_PER_CONTACT = 3;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 describe('worker killed with SIGKILL while contacts are being e-mailed', () => {
   let dataDir: string;

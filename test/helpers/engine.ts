@@ -117,7 +117,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   };
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now, for a server that must know its port before it starts. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
