@@ -167,6 +167,9 @@ export function summarize(record: SimulationRecord, contacts: number, days: numb
     const collapsed = path.filter((node, index) => node !== path[index - 1]).join(' → ');
     pathCounts.set(collapsed, (pathCounts.get(collapsed) ?? 0) + 1);
   }
+  // A goal event queued before the run's first task ends it before any node: that is a path too.
+  const endedBeforeFirstNode = [...record.outcomes.keys()].filter((contact) => !record.paths.has(contact)).length;
+  if (endedBeforeFirstNode > 0) pathCounts.set('(ended before its first node)', endedBeforeFirstNode);
   const sorted = [...pathCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const paths = sorted.slice(0, topPaths).map(([path, count]) => ({ path, contacts: count }));
   const rest = sorted.slice(topPaths).reduce((sum, [, count]) => sum + count, 0);

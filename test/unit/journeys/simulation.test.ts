@@ -84,6 +84,19 @@ describe('the dry-run summary', () => {
     expect(summary.outcomes).toEqual({ running: 1, completed: 1, exited_goal: 1 });
   });
 
+  it('counts a contact whose run ended before its first node (a goal event already queued) on a path of its own', () => {
+    const summary = summarize(
+      { paths: new Map([['a', ['hello', 'done']]]), outcomes: new Map([['a', 'completed'], ['b', 'exited_goal']]), emails: [] },
+      2,
+      1,
+    );
+    expect(summary.paths).toEqual([
+      { path: '(ended before its first node)', contacts: 1 },
+      { path: 'hello → done', contacts: 1 },
+    ]);
+    expect(summary.outcomes).toEqual({ running: 0, completed: 1, exited_goal: 1 });
+  });
+
   it('folds the long tail of paths into one line', () => {
     const paths = new Map(Array.from({ length: 12 }, (_, index) => [`c${index}`, [`node${index}`]]));
     const summary = summarize({ paths, outcomes: new Map(), emails: [] }, 12, 1, 10);
