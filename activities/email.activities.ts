@@ -163,7 +163,7 @@ export function createEmailActivities(deps: EmailDependencies) {
     const traits = traitValues(context.traits);
     const outboxEmail: OutboxEmail = { id: emailId, contactId: context.contactId, template: input.template, to, category, topic };
     const timeZone = typeof traits['timezone'] === 'string' ? traits['timezone'] : null;
-    const decision = notice === undefined ? decideSend({ category, topic, timeZone, ...context }, messaging.policy, now) : ({ action: 'send' } as const);
+    const decision = notice === undefined ? decideSend({ category, topic, timeZone, marketingPaused: traits['marketing_paused'] === true, ...context }, messaging.policy, now) : ({ action: 'send' } as const);
     if (decision.action === 'skip') {
       await recordEmailHeld(deps.db, outboxEmail, { status: 'skipped', reason: decision.reason });
       return { status: 'skipped', emailId, reason: decision.reason };

@@ -37,6 +37,11 @@ export interface SendFacts {
   topicStatus: SubscriptionStatus | null;
   /** True when the contact unsubscribed from all marketing mail. */
   unsubscribedFromAll: boolean;
+  /**
+   * True while the contact's `marketing_paused` trait is true: someone is handling a complaint (the
+   * satisfaction journey sets it for a detractor), and no promotion may cross that conversation.
+   */
+  marketingPaused: boolean;
   suppression: SuppressionReason | null;
   /** Marketing e-mails handed to SMTP for this contact in the budget window, and the oldest of them. */
   marketingSentInWindow: number;
@@ -50,7 +55,8 @@ export type SendDecision =
   | { action: 'defer'; until: Date; reason: string };
 
 /**
- * Marketing mail needs: no suppression of the address, no unsubscribe from everything, and when it
+ * Marketing mail needs: no suppression of the address, no unsubscribe from everything, no marketing
+ * pause on the contact (an open complaint), and when it
  * has a topic, a confirmed subscription to it (a pending double opt-in is not consent yet). Then the
  * budget and quiet hours may defer it. Transactional mail is exempt from consent, budget and quiet
  * hours; only a hard bounce stops it (the address does not exist).
@@ -61,6 +67,7 @@ export function decideSend(facts: SendFacts, policy: SendPolicy, now: Date): Sen
 
   if (facts.suppression !== null) return { action: 'skip', reason: `suppressed: ${facts.suppression}` };
   if (facts.unsubscribedFromAll) return { action: 'skip', reason: 'unsubscribed' };
+  if (facts.marketingPaused) return { action: 'skip', reason: 'marketing paused' };
   if (facts.topic !== null) {
     if (facts.topicStatus === 'unsubscribed') return { action: 'skip', reason: 'unsubscribed' };
     if (facts.topicStatus === 'pending') return { action: 'skip', reason: 'consent pending' };

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailActivities, emailIdFor, type MessagingOptions } from '../../activities/email.activities.js';
+import { createJourneyActivities } from '../../activities/journey.activities.js';
 import { claimEmailForSending } from '../../db/email.repository.js';
 import { createMailTransport, SendClaimLost, sendAtCommitPoint, type MailTransport } from '../../activities/mail-transport.js';
 import { findSuppression, setSubscriptions } from '../../db/consent.repository.js';
+import { setTraitsBySales } from '../../db/contact.queries.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
@@ -121,6 +123,24 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     const [mail] = await smtp.waitFor((message) => message.to.includes(cleo.email));
     expect(mail!.headers['x-relance-category']).toBe('transactional');
     expect(mail!.headers['list-unsubscribe']).toBeUndefined();
+  });
+
+  it('holds marketing mail while the contact is under a marketing pause (an open complaint), not transactional mail', async () => {
+    const dee = await contact('Dee');
+    await subscribe(dee.id, 'product_news');
+    // What the satisfaction journey's set_trait node does for a detractor.
+    const journeys = createJourneyActivities({ db: database.db });
+    await journeys.setContactTrait({ contactId: dee.id, trait: 'marketing_paused', value: true, journeyId: 'satisfaction', nodeId: 'pause_marketing', at: noon.toISOString() });
+    const paused = await activitiesAt(noon).sendEmail({ cause: 'test/news/dee-1', contactId: dee.id, template: 'product-news' });
+    expect(paused).toEqual({ status: 'skipped', emailId: emailIdFor('test/news/dee-1'), reason: 'marketing paused' });
+    expect((await activitiesAt(noon).sendEmail({ cause: 'test/welcome/dee', contactId: dee.id, template: 'welcome' })).status).toBe('sent');
+    await smtp.waitFor((message) => message.to.includes(dee.email));
+    expect(received(dee.email).map((mail) => mail.headers['x-relance-category'])).toEqual(['transactional']);
+
+    // The complaint is resolved: the pause is lifted and promotions flow again.
+    const model = await new ScoringModelStore(database.db).active();
+    await setTraitsBySales(database.db, dee.id, { marketing_paused: false }, 'rep@relance.test', noon, model);
+    expect((await activitiesAt(noon).sendEmail({ cause: 'test/news/dee-2', contactId: dee.id, template: 'product-news' })).status).toBe('sent');
   });
 
   it('honours tracking: off and the named sender of a template', async () => {

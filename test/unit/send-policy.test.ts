@@ -7,6 +7,7 @@ const facts: SendFacts = {
   topic: 'newsletter',
   topicStatus: 'subscribed',
   unsubscribedFromAll: false,
+  marketingPaused: false,
   suppression: null,
   marketingSentInWindow: 0,
   oldestMarketingSentAt: null,
@@ -27,13 +28,14 @@ describe('send decision', () => {
     [{ topicStatus: null }, 'no consent'],
     [{ suppression: 'complaint' as const }, 'suppressed: complaint'],
     [{ suppression: 'hard_bounce' as const }, 'suppressed: hard_bounce'],
+    [{ marketingPaused: true }, 'marketing paused'],
   ])('skips marketing mail when %o', (change, reason) => {
     expect(decideSend({ ...facts, ...change }, policy, noon)).toEqual({ action: 'skip', reason });
   });
 
   it('sends transactional mail without consent, over budget, in quiet hours, even to a complainer', () => {
     const night = new Date('2026-11-23T23:00:00Z');
-    const transactional = { ...facts, category: 'transactional' as const, topicStatus: null, unsubscribedFromAll: true, suppression: 'complaint' as const, marketingSentInWindow: 99 };
+    const transactional = { ...facts, category: 'transactional' as const, topicStatus: null, unsubscribedFromAll: true, marketingPaused: true, suppression: 'complaint' as const, marketingSentInWindow: 99 };
     expect(decideSend(transactional, policy, night)).toEqual({ action: 'send' });
     expect(decideSend({ ...transactional, suppression: 'hard_bounce' }, policy, night)).toEqual({ action: 'skip', reason: 'suppressed: hard_bounce' });
   });
