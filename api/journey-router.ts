@@ -139,6 +139,21 @@ export function createJourneyRouter(deps: { db: Db; temporal: Client; taskQueue:
     return outcomes;
   }
 
+  /** Whether the stored event matches the entry of an active journey (its admission is the router's business). */
+  async function entersJourney(eventId: number): Promise<boolean> {
+    const { entries } = await deps.journeys.routing();
+    const candidates = entries.filter(({ definition }) => definition.entry.kind === 'event');
+    if (candidates.length === 0) return false;
+    const row = await deps.db.selectFrom('events').select(['type', 'properties']).where('id', '=', String(eventId)).executeTakeFirst();
+    if (row === undefined) return false;
+    const event = { type: row.type, properties: row.properties };
+    return candidates.some(({ definition }) => {
+      const { entry } = definition;
+      if (entry.kind !== 'event' || !eventMatches(entry, event)) return false;
+      return definition.entryKey === undefined || entryKeyOf(definition.entryKey, event) !== undefined;
+    });
+  }
+
   /**
    * A lifecycle stage change: runs that wait for or exit on `stage_changed` (nurture ends when sales
    * accept the lead) hear it, then journeys whose entry is "stage entered X" admit the contact.
@@ -164,7 +179,7 @@ export function createJourneyRouter(deps: { db: Db; temporal: Client; taskQueue:
     return outcomes;
   }
 
-  return { routeEvent, routeStageChange };
+  return { routeEvent, routeStageChange, entersJourney };
 }
 
 export type JourneyRouter = ReturnType<typeof createJourneyRouter>;

@@ -313,7 +313,7 @@ async function storeFresh(
     const contactId = finalContact[index]!;
     if (eventIdOf.has(event.messageId) && SIGN_UP_EVENTS.has(event.type) && hasEmail.has(contactId) && !welcomed.has(contactId)) {
       welcomed.add(contactId);
-      intents.push({ kind: 'welcome', contactId });
+      intents.push({ kind: 'welcome', contactId, eventId: eventIdOf.get(event.messageId)! });
     }
   });
   intents.push(...(await recordStageChanges(trx, stageChanges, now)));

@@ -4,7 +4,8 @@ import type { Database } from './database.js';
 
 /** What the API hands to Temporal. Kinds are persisted: never rename one. */
 export type OrchestrationIntent =
-  | { kind: 'welcome'; contactId: string }
+  /** `eventId`: the sign-up that asked for it (absent from intents written before it was recorded). */
+  | { kind: 'welcome'; contactId: string; eventId?: number }
   | { kind: 'stage_changed'; contactId: string; from: string; to: string; transitionId: number }
   /** A journey asks for a rep: `source` names the journey run and node. */
   | { kind: 'handoff_requested'; contactId: string; reason: string; source: string }
