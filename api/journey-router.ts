@@ -9,7 +9,7 @@ import type { JourneyDefinition } from '../domain/journeys/definition.js';
 import { entryKeyOf, eventMatches, type MatchableEvent } from '../domain/journeys/evaluate.js';
 import { eventPathsRead, propertiesFor, reEntryDecision } from '../domain/journeys/event-routing.js';
 import { journeyEventSignal, type JourneyEventPayload, type JourneyWorkflowInput } from '../workflows/journey.contract.js';
-import { journeyWorkflowId } from '../workflows/ids.js';
+import { journeyWorkflowId, WELCOME_TEMPLATE } from '../workflows/ids.js';
 
 const STAGE_CHANGED = 'stage_changed';
 
@@ -139,15 +139,18 @@ export function createJourneyRouter(deps: { db: Db; temporal: Client; taskQueue:
     return outcomes;
   }
 
-  /** Whether the stored event matches the entry of an active journey (its admission is the router's business). */
-  async function entersJourney(eventId: number): Promise<boolean> {
+  /**
+   * Whether an active journey that sends the welcome e-mail itself (the nurture template does)
+   * admits this stored sign-up: then that journey welcomes the contact, not the built-in workflow.
+   */
+  async function welcomesSignUp(eventId: number): Promise<boolean> {
     const { entries } = await deps.journeys.routing();
-    const candidates = entries.filter(({ definition }) => definition.entry.kind === 'event');
-    if (candidates.length === 0) return false;
+    const welcoming = entries.filter(({ definition }) => definition.entry.kind === 'event' && Object.values(definition.nodes).some((node) => node.type === 'send_email' && node.template === WELCOME_TEMPLATE));
+    if (welcoming.length === 0) return false;
     const row = await deps.db.selectFrom('events').select(['type', 'properties']).where('id', '=', String(eventId)).executeTakeFirst();
     if (row === undefined) return false;
     const event = { type: row.type, properties: row.properties };
-    return candidates.some(({ definition }) => {
+    return welcoming.some(({ definition }) => {
       const { entry } = definition;
       if (entry.kind !== 'event' || !eventMatches(entry, event)) return false;
       return definition.entryKey === undefined || entryKeyOf(definition.entryKey, event) !== undefined;
@@ -179,7 +182,7 @@ export function createJourneyRouter(deps: { db: Db; temporal: Client; taskQueue:
     return outcomes;
   }
 
-  return { routeEvent, routeStageChange, entersJourney };
+  return { routeEvent, routeStageChange, welcomesSignUp };
 }
 
 export type JourneyRouter = ReturnType<typeof createJourneyRouter>;

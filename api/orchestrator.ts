@@ -15,8 +15,8 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string, jo
   return async (intent) => {
     switch (intent.kind) {
       case 'welcome':
-        // A published journey that admits this sign-up sends its own welcome: one welcome per person.
-        if (intent.eventId !== undefined && (await journeys?.entersJourney(intent.eventId))) return;
+        // A published journey that admits this sign-up and sends the welcome itself: one welcome per person.
+        if (intent.eventId !== undefined && (await journeys?.welcomesSignUp(intent.eventId))) return;
         try {
           await client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', {
             taskQueue,

@@ -5,6 +5,9 @@ export function welcomeWorkflowId(contactId: string): string {
   return `welcome:contact:${contactId}`;
 }
 
+/** The e-mail the welcome workflow sends; a journey sending it too takes the welcome over. */
+export const WELCOME_TEMPLATE = 'welcome';
+
 export function rescoreWorkflowId(modelId: string, version: number): string {
   return `rescore:model:${modelId}:v${version}`;
 }

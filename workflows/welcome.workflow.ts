@@ -1,5 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { WELCOME_TEMPLATE } from './ids.js';
 
 const { sendEmail } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -16,7 +17,7 @@ export async function welcomeWorkflow(input: WelcomeWorkflowInput): Promise<{ em
   const result = await sendEmail({
     cause: `${workflowInfo().workflowId}/welcome`,
     contactId: input.contactId,
-    template: 'welcome',
+    template: WELCOME_TEMPLATE,
   });
   return { emailId: result.emailId };
 }

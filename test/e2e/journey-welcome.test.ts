@@ -16,14 +16,25 @@ const demoNurture = {
   },
 };
 
+// Guide requests enter a journey that sends no welcome of its own.
+const guideRelay = {
+  ...demoNurture,
+  id: 'guide-relay',
+  name: 'Guide relay',
+  entry: { kind: 'event', event: 'form_submitted', where: [{ path: 'properties.form', op: 'eq', value: 'guide' }] },
+  nodes: { welcome: { type: 'send_email', template: 'nurture-guide-1', next: 'done' }, done: { type: 'exit' } },
+};
+
 describe('one welcome per sign-up: the built-in welcome e-mail or the journey that admits the sign-up', () => {
   let engine: RunningEngine;
   const admin = () => ({ authorization: `Bearer ${engine.keys.admin}` });
 
   beforeAll(async () => {
     engine = await startEngine();
-    expect((await engine.post('/v1/journeys', { definition: demoNurture }, admin())).status).toBe(201);
-    expect((await engine.post(`/v1/journeys/${demoNurture.id}/publish`, {}, admin())).status).toBe(200);
+    for (const definition of [demoNurture, guideRelay]) {
+      expect((await engine.post('/v1/journeys', { definition }, admin())).status).toBe(201);
+      expect((await engine.post(`/v1/journeys/${definition.id}/publish`, {}, admin())).status).toBe(200);
+    }
   });
   afterAll(async () => {
     await engine?.stop();
@@ -51,10 +62,13 @@ describe('one welcome per sign-up: the built-in welcome e-mail or the journey th
     expect((await mailsTo('fay@example.com')).map((mail) => mail.subject)).toEqual(['Welcome, fay!']);
   });
 
-  it('still sends the built-in welcome to a sign-up no journey admits', async () => {
-    const response = await signUp('gus', 'contact');
+  it('still sends the built-in welcome to a sign-up no welcoming journey admits', async () => {
+    const response = await signUp('gus', 'guide');
     expect(response.status).toBe(200);
-    await engine.temporal.client.workflow.getHandle(welcomeWorkflowId(response.body.contactId as string)).result();
-    expect((await mailsTo('gus@example.com')).map((mail) => mail.subject)).toEqual(['Welcome, gus!']);
+    const contactId = response.body.contactId as string;
+    // The guide journey admitted gus and sent its guide; the welcome is still the built-in one's.
+    expect(await engine.temporal.client.workflow.getHandle(journeyWorkflowId(guideRelay.id, contactId)).result()).toMatchObject({ status: 'completed' });
+    await engine.temporal.client.workflow.getHandle(welcomeWorkflowId(contactId)).result();
+    expect((await mailsTo('gus@example.com')).map((mail) => mail.subject).sort()).toEqual(['Welcome, gus!', 'Your first guide, gus']);
   });
 });
