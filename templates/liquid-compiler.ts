@@ -390,7 +390,9 @@ class Compiler {
         this.refuse(token, `filter ${name} is not supported in e-mail templates (supported: ${SUPPORTED_FILTERS.join(', ')})`);
         return (_state, input) => input;
       }
-      handler = this.liquid.filters[name] as FilterHandler;
+      const implementation = this.liquid.filters[name];
+      // liquidjs registers most filters as functions, some (raw) as { handler, raw }.
+      handler = (typeof implementation === 'function' ? implementation : (implementation?.handler ?? ((input: unknown) => input))) as FilterHandler;
       const expected = FILTER_ARGUMENT_COUNTS[name];
       if (expected !== undefined && args.length !== expected) this.refuse(token, `filter ${name} takes ${expected} argument${expected === 1 ? '' : 's'}`);
     }
