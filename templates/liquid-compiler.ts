@@ -36,7 +36,6 @@ import {
   TypeGuards,
   UnlessTag,
   defaultOperators,
-  isTruthy,
   isFalsy,
   toValue,
   toValueSync,
@@ -108,7 +107,9 @@ type Emit = (state: RenderState) => string;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const objectToString = Object.prototype.toString;
-const isArray = (value: unknown): value is unknown[] => objectToString.call(value) === '[object Array]';
+// liquidjs tests `Object.prototype.toString.call(value) === '[object Array]'`: the same answer for
+// every value JSON or JavaScript code produces short of a forged Symbol.toStringTag, and much cheaper.
+const isArray = Array.isArray as (value: unknown) => value is unknown[];
 const isObject = (value: unknown): value is object => value !== null && (typeof value === 'object' || typeof value === 'function');
 
 function stringify(value: unknown): string {
@@ -178,7 +179,7 @@ interface LoopBinding {
 /** Compiles one parsed template (liquidjs `parse()` output) for the Liquid instance that parsed it. */
 export function compileLiquid(templates: Template[], liquid: Liquid): LiquidCompilation {
   const compiler = new Compiler(liquid);
-  const emit = compiler.block(templates, []);
+  const emit = compiler.template(templates);
   if (compiler.problems.length > 0) return { ok: false, problems: compiler.problems };
   const loopCount = compiler.loopCount;
   return {
@@ -194,6 +195,12 @@ class Compiler {
   private readonly globals: object;
   /** isTruthy/isFalsy read only the options from the context. */
   private readonly truthContext: Context;
+  /** liquidjs's isTruthy for our options, without the context lookup. */
+  private readonly truthy: (value: unknown) => boolean;
+  /** Variables some assign or capture in this template sets: only these can be shadowed at render time. */
+  private assignedNames = new Set<unknown>();
+  /** The output escape (escape, for HTML) as a plain function, when it can run without liquidjs's context. */
+  private readonly fastEscape: ((value: unknown) => string) | undefined;
   private readonly filterThis: (state: RenderState) => FilterThis;
 
   constructor(private readonly liquid: Liquid) {
@@ -203,6 +210,15 @@ class Compiler {
     this.ownPropertyOnly = options.ownPropertyOnly;
     this.globals = options.globals as Record<string, unknown>;
     this.truthContext = { opts: options } as Context;
+    this.truthy = options.jsTruthy
+      ? (value) => !!toValue(value)
+      : (value) => {
+          value = toValue(value);
+          return value !== false && value !== undefined && value !== null;
+        };
+    // liquidjs's escape charges its memory limit and replaces with a callback per character; with no
+    // memory limit set (ours) the same output comes from a test and a replace only when needed.
+    this.fastEscape = options.outputEscape === liquid.filters['escape'] && options.memoryLimit === Infinity ? escapeHtml : undefined;
     this.filterThis = (state) =>
       (state.filterThis ??= { context: new Context(state.data, options, {}, { liquid }), liquid });
   }
@@ -212,10 +228,16 @@ class Compiler {
     return () => '';
   }
 
+  /** The whole template: variables set by assign/capture are known before any of it is compiled. */
+  template(templates: Template[]): Emit {
+    this.assignedNames = assignedNames(templates);
+    return this.block(templates, []);
+  }
+
   block(templates: Template[], loops: readonly LoopBinding[]): Emit {
     const parts: (string | Emit)[] = [];
     for (const template of templates) {
-      const part = this.template(template, loops);
+      const part = this.node(template, loops);
       if (part === '') continue;
       const previous = parts[parts.length - 1];
       // Adjacent static chunks become one string: fewer concatenations per render.
@@ -237,7 +259,7 @@ class Compiler {
     };
   }
 
-  private template(template: Template, loops: readonly LoopBinding[]): string | Emit {
+  private node(template: Template, loops: readonly LoopBinding[]): string | Emit {
     if (TypeGuards.isHTMLToken(template.token)) return template.token.getContent();
     if (template instanceof Output) {
       const value = this.value(template.value, loops);
@@ -249,9 +271,9 @@ class Compiler {
     if (template instanceof IfTag) {
       const branches = template.branches.map((branch) => ({ test: this.value(branch.value, loops), body: this.block(branch.templates, loops) }));
       const otherwise = this.block(template.elseTemplates ?? [], loops);
-      const truth = this.truthContext;
+      const truthy = this.truthy;
       return (state) => {
-        for (const branch of branches) if (isTruthy(toValue(branch.test(state)), truth)) return branch.body(state);
+        for (const branch of branches) if (truthy(toValue(branch.test(state)))) return branch.body(state);
         return otherwise(state);
       };
     }
@@ -374,6 +396,8 @@ class Compiler {
     const escape = this.liquid.options.outputEscape;
     const filters = value.filters.map((filter, index) => {
       const appendedEscape = index === value.filters.length - 1 && escape !== undefined && filter.name === objectToString.call(escape);
+      const fastEscape = this.fastEscape;
+      if (appendedEscape && fastEscape !== undefined) return (_state: RenderState, input: unknown) => fastEscape(input);
       return this.filter(filter.name, appendedEscape ? (escape as FilterHandler) : undefined, filter.args, (filter as unknown as { token: Token }).token, loops);
     });
     if (filters.length === 0) return initial;
@@ -436,8 +460,9 @@ class Compiler {
 
   private operator(operator: string, left: Evaluate, right: Evaluate): Evaluate {
     const truth = this.truthContext;
-    if (operator === 'and') return (state) => isTruthy(toValue(left(state)), truth) && isTruthy(toValue(right(state)), truth);
-    if (operator === 'or') return (state) => isTruthy(toValue(left(state)), truth) || isTruthy(toValue(right(state)), truth);
+    const truthy = this.truthy;
+    if (operator === 'and') return (state) => truthy(toValue(left(state))) && truthy(toValue(right(state)));
+    if (operator === 'or') return (state) => truthy(toValue(left(state))) || truthy(toValue(right(state)));
     const general = defaultOperators[operator] as ((l: unknown, r: unknown, ctx: Context) => unknown) | undefined;
     if (general === undefined) return () => undefined;
     const plain = (value: unknown) => value === undefined || (typeof value !== 'object' && typeof value !== 'function');
@@ -519,6 +544,9 @@ class Compiler {
         const evaluate = key as Evaluate;
         return (state, object) => readProperty(object, evaluate(state), ownPropertyOnly, state, filterThis);
       }
+      if (typeof key === 'string' && ownPropertyOnly && key !== 'size' && key !== 'first' && key !== 'last') {
+        return (state, object) => readOwnNamed(object, key, state, filterThis);
+      }
       return (state, object) => readProperty(object, key, ownPropertyOnly, state, filterThis);
     });
     return (state) => {
@@ -543,6 +571,7 @@ class Compiler {
     }
     const globals = this.globals;
     const key = name as string;
+    if (!this.assignedNames.has(name)) return (state) => (key in state.data ? state.data : globals);
     return (state) => (key in state.assigned ? state.assigned : key in state.data ? state.data : globals);
   }
 }
@@ -556,6 +585,51 @@ function readArrayElement(array: unknown[], index: number, ownPropertyOnly: bool
 function readJSProperty(object: object, key: unknown, ownPropertyOnly: boolean): unknown {
   if (ownPropertyOnly && !hasOwn.call(object, key as PropertyKey) && !(object instanceof Drop)) return undefined;
   return (object as Record<PropertyKey, unknown>)[key as PropertyKey];
+}
+
+/**
+ * `readProperty` for a property name known at compile time (not size, first or last) with
+ * ownPropertyOnly: the same result, with the plain-object case first.
+ */
+function readOwnNamed(object: unknown, key: string, state: RenderState, filterThis: (state: RenderState) => FilterThis): unknown {
+  if (object === null || object === undefined) return object;
+  if (typeof object !== 'object' || typeof (object as { toLiquid?: unknown }).toLiquid === 'function' || object instanceof Drop) {
+    return readProperty(object, key, true, state, filterThis);
+  }
+  if (!hasOwn.call(object, key)) return undefined;
+  const value = (object as Record<string, unknown>)[key];
+  return typeof value === 'function' ? (value as () => unknown).call(object) : value;
+}
+
+const ESCAPED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const NEEDS_ESCAPE = /[&<>"']/;
+const ESCAPE_ALL = /[&<>"']/g;
+
+/** liquidjs's `escape` filter without its memory accounting. */
+function escapeHtml(value: unknown): string {
+  const text = stringify(value);
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPE_ALL, (char) => ESCAPED[char] as string) : text;
+}
+
+/** Names `assign` and `capture` set anywhere in the template, loops and branches included. */
+function assignedNames(templates: readonly Template[], names = new Set<unknown>()): Set<unknown> {
+  for (const template of templates) {
+    if (template instanceof AssignTag) names.add((template as unknown as { key: string }).key);
+    else if (template instanceof CaptureTag) {
+      names.add(template.variable);
+      assignedNames(template.templates, names);
+    } else if (template instanceof IfTag) {
+      for (const branch of template.branches) assignedNames(branch.templates, names);
+      assignedNames(template.elseTemplates ?? [], names);
+    } else if (template instanceof UnlessTag || template instanceof CaseTag) {
+      for (const branch of template.branches) assignedNames(branch.templates, names);
+      assignedNames(template.elseTemplates, names);
+    } else if (template instanceof ForTag) {
+      assignedNames(template.templates, names);
+      assignedNames(template.elseTemplates, names);
+    } else if (template instanceof LiquidTag) assignedNames(template.templates, names);
+  }
+  return names;
 }
 
 /** liquidjs's `Context.readProperty`, step for step. */

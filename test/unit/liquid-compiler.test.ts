@@ -119,6 +119,8 @@ describe('Liquid compiled to JavaScript renders as liquidjs does', () => {
       '{% assign name = contact.name | upcase %}{{ name }}|{% capture greeting %}Hi {{ name }}!{% endcapture %}{{ greeting }}|{% assign contact = "gone" %}{{ contact }}' +
       '|{% comment %}{{ secret }}{% endcomment %}{% # inline note %}|{% raw %}{{ not liquid }}{% endraw %}|{% liquid\n assign x = 2\n echo x | plus: 1\n %}';
     expect(await render(source, { contact: { name: 'ada' }, secret: 's' }, 'text')).toBe('ADA|Hi ADA!|gone||{{ not liquid }}|3');
+    // An assign later in a loop shadows the data from the next iteration on.
+    expect(await render('{% for i in (1..3) %}{{ seen }},{% assign seen = i %}{% endfor %}{{ seen }}', { seen: 'data' }, 'text')).toBe('data,1,2,3');
   });
 
   it('honours whitespace control {%- -%} and {{- -}}', async () => {
