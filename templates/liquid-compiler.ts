@@ -428,13 +428,15 @@ class Compiler {
       return (state) => [key, evaluate(state)];
     });
     const run = handler;
+    let apply: (state: RenderState, input: unknown) => unknown;
     // Filters may be generators (map, sort, where): toValueSync runs them to their value, as liquidjs does.
-    if (compiled.length === 0) return (state, input) => toValueSync(run.call(filterThis(state), input));
-    if (compiled.length === 1) {
+    if (compiled.length === 0) apply = (state, input) => toValueSync(run.call(filterThis(state), input));
+    else if (compiled.length === 1) {
       const first = compiled[0] as Evaluate;
-      return (state, input) => toValueSync(run.call(filterThis(state), input, first(state)));
-    }
-    return (state, input) => toValueSync(run.call(filterThis(state), input, ...compiled.map((evaluate) => evaluate(state))));
+      apply = (state, input) => toValueSync(run.call(filterThis(state), input, first(state)));
+    } else apply = (state, input) => toValueSync(run.call(filterThis(state), input, ...compiled.map((evaluate) => evaluate(state))));
+    const constantNumberArgument = args.length === 0 || (args.length === 1 && !isArray(args[0]) && typeof (args[0] as { content?: unknown }).content === 'number');
+    return name === 'round' && constantNumberArgument ? memoiseNumbers(apply) : apply;
   }
 
   /** liquidjs's `Expression.evaluate` over the postfix tokens, resolved into closures at compile time. */
@@ -609,6 +611,25 @@ const ESCAPE_ALL = /[&<>"']/g;
 function escapeHtml(value: unknown): string {
   const text = stringify(value);
   return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPE_ALL, (char) => ESCAPED[char] as string) : text;
+}
+
+/**
+ * liquidjs's `round` rounds through decimal strings (exact, ≈ 1.4 µs a call) and a newsletter rounds
+ * the same prices for every recipient: the answers for number inputs are kept (a pure function of
+ * the input, the argument being a constant), at most a few thousand per filter in the template.
+ */
+function memoiseNumbers(apply: (state: RenderState, input: unknown) => unknown): (state: RenderState, input: unknown) => unknown {
+  const answers = new Map<number, unknown>();
+  return (state, input) => {
+    if (typeof input !== 'number') return apply(state, input);
+    let answer = answers.get(input);
+    if (answer === undefined) {
+      answer = apply(state, input);
+      if (answers.size >= 4096) answers.clear();
+      answers.set(input, answer);
+    }
+    return answer;
+  };
 }
 
 /** Names `assign` and `capture` set anywhere in the template, loops and branches included. */
