@@ -82,6 +82,11 @@ export const SUPPORTED_FILTERS = [
   'default', 'raw', 'json', 'jsonify', 'to_integer',
 ] as const;
 
+// The few fields liquidjs keeps private (assign's name and value, echo's value, raw's text, a
+// filter's token) are read as they are in liquidjs 10; should a release rename one, templates using
+// it are refused with this reason instead of rendering wrong.
+const INTERNALS_CHANGED = 'this liquidjs version stores the tag differently: update templates/liquid-compiler.ts';
+
 /** Filters that fail at render time in liquidjs when their argument is missing: refused at compile time instead. */
 const FILTER_ARGUMENT_COUNTS: Partial<Record<string, number>> = { append: 1, prepend: 1 };
 
@@ -219,8 +224,15 @@ class Compiler {
     // liquidjs's escape charges its memory limit and replaces with a callback per character; with no
     // memory limit set (ours) the same output comes from a test and a replace only when needed.
     this.fastEscape = options.outputEscape === liquid.filters['escape'] && options.memoryLimit === Infinity ? escapeHtml : undefined;
-    this.filterThis = (state) =>
-      (state.filterThis ??= { context: new Context(state.data, options, {}, { liquid }), liquid });
+    // The supported filters use their context for options, the memory limit and item lookups, never
+    // for the template's variables. Without a memory limit nothing in it changes from one render to
+    // the next, so one context serves every render; with a limit, each render gets its own.
+    if (options.memoryLimit === Infinity) {
+      const shared: FilterThis = { context: new Context({}, options, {}, { liquid }), liquid };
+      this.filterThis = () => shared;
+    } else {
+      this.filterThis = (state) => (state.filterThis ??= { context: new Context(state.data, options, {}, { liquid }), liquid });
+    }
   }
 
   private refuse(token: Token, reason: string): Emit {
@@ -262,14 +274,14 @@ class Compiler {
   private node(template: Template, loops: readonly LoopBinding[]): string | Emit {
     if (TypeGuards.isHTMLToken(template.token)) return template.token.getContent();
     if (template instanceof Output) {
-      const value = this.value(template.value, loops);
+      const value = this.value(template.value, loops, template.token);
       return (state) => {
         const result = toValue(value(state));
         return typeof result === 'string' ? result : stringify(result);
       };
     }
     if (template instanceof IfTag) {
-      const branches = template.branches.map((branch) => ({ test: this.value(branch.value, loops), body: this.block(branch.templates, loops) }));
+      const branches = template.branches.map((branch) => ({ test: this.value(branch.value, loops, template.token), body: this.block(branch.templates, loops) }));
       const otherwise = this.block(template.elseTemplates ?? [], loops);
       const truthy = this.truthy;
       return (state) => {
@@ -278,7 +290,7 @@ class Compiler {
       };
     }
     if (template instanceof UnlessTag) {
-      const branches = template.branches.map((branch) => ({ value: this.value(branch.value, loops), test: branch.test, body: this.block(branch.templates, loops) }));
+      const branches = template.branches.map((branch) => ({ value: this.value(branch.value, loops, template.token), test: branch.test, body: this.block(branch.templates, loops) }));
       const otherwise = this.block(template.elseTemplates, loops);
       const truth = this.truthContext;
       return (state) => {
@@ -289,8 +301,9 @@ class Compiler {
     if (template instanceof CaseTag) return this.caseTag(template, loops);
     if (template instanceof ForTag) return this.forTag(template, loops);
     if (template instanceof AssignTag) {
-      const { key, value } = template as unknown as { key: string; value: Value };
-      const evaluate = this.value(value, loops);
+      const { key, value } = template as unknown as { key?: unknown; value?: Value };
+      if (typeof key !== 'string' || value === undefined) return this.refuse(template.token, INTERNALS_CHANGED);
+      const evaluate = this.value(value, loops, template.token);
       return (state) => {
         state.assigned[key] = evaluate(state);
         return '';
@@ -307,7 +320,7 @@ class Compiler {
     if (template instanceof EchoTag) {
       const { value } = template as unknown as { value?: Value };
       if (value === undefined) return '';
-      const evaluate = this.value(value, loops);
+      const evaluate = this.value(value, loops, template.token);
       const escape = this.liquid.options.outputEscape as FilterHandler | undefined;
       const escapes = escape !== undefined && value.filters[value.filters.length - 1]?.raw !== true;
       return (state) => {
@@ -315,7 +328,10 @@ class Compiler {
         return stringify(escapes ? toValueSync(escape.call(this.filterThis(state), result)) : result);
       };
     }
-    if (template instanceof RawTag) return (template as unknown as { tokens: Token[] }).tokens.map((token) => token.getText()).join('');
+    if (template instanceof RawTag) {
+      const { tokens } = template as unknown as { tokens?: Token[] };
+      return tokens === undefined ? this.refuse(template.token, INTERNALS_CHANGED) : tokens.map((token) => token.getText()).join('');
+    }
     if (template instanceof CommentTag || template instanceof InlineCommentTag) return '';
     if (template instanceof LiquidTag) return this.block(template.templates, loops);
     const name = (template as { name?: unknown }).name;
@@ -323,7 +339,7 @@ class Compiler {
   }
 
   private caseTag(template: CaseTag, loops: readonly LoopBinding[]): Emit {
-    const target = this.value(template.value, loops);
+    const target = this.value(template.value, loops, template.token);
     const branches = template.branches.map((branch) => ({ values: branch.values.map((token) => this.token(token, loops)), body: this.block(branch.templates, loops) }));
     const otherwise = this.block(template.elseTemplates, loops);
     const equals = defaultOperators['=='] as (l: unknown, r: unknown) => unknown;
@@ -391,21 +407,16 @@ class Compiler {
   }
 
   /** A value with its filters, as liquidjs's `Value`: the filter list of an HTML output ends with the escape filter. */
-  private value(value: Value, loops: readonly LoopBinding[]): Evaluate {
+  private value(value: Value, loops: readonly LoopBinding[], where: Token): Evaluate {
     const initial = this.expression(value.initial.postfix, loops);
     const escape = this.liquid.options.outputEscape;
     const filters = value.filters.map((filter, index) => {
       const appendedEscape = index === value.filters.length - 1 && escape !== undefined && filter.name === objectToString.call(escape);
       const fastEscape = this.fastEscape;
       if (appendedEscape && fastEscape !== undefined) return (_state: RenderState, input: unknown) => fastEscape(input);
-      return this.filter(filter.name, appendedEscape ? (escape as FilterHandler) : undefined, filter.args, (filter as unknown as { token: Token }).token, loops);
+      return this.filter(filter.name, appendedEscape ? (escape as FilterHandler) : undefined, filter.args, (filter as unknown as { token?: Token }).token ?? where, loops);
     });
-    if (filters.length === 0) return initial;
-    return (state) => {
-      let result = initial(state);
-      for (const filter of filters) result = filter(state, result);
-      return result;
-    };
+    return chain(initial, filters);
   }
 
   private filter(name: string, handler: FilterHandler | undefined, args: Value['filters'][number]['args'], token: Token, loops: readonly LoopBinding[]): (state: RenderState, input: unknown) => unknown {
@@ -511,12 +522,7 @@ class Compiler {
 
   private filteredValue(token: FilteredValueToken, loops: readonly LoopBinding[]): Evaluate {
     const initial = this.expression(token.initial.postfix, loops);
-    const filters = token.filters.map((filter) => this.filter(filter.name, undefined, filter.args, filter, loops));
-    return (state) => {
-      let result = initial(state);
-      for (const filter of filters) result = filter(state, result);
-      return result;
-    };
+    return chain(initial, token.filters.map((filter) => this.filter(filter.name, undefined, filter.args, filter, loops)));
   }
 
   private propertyAccess(token: PropertyAccessToken, loops: readonly LoopBinding[]): Evaluate {
@@ -551,11 +557,7 @@ class Compiler {
       }
       return (state, object) => readProperty(object, key, ownPropertyOnly, state, filterThis);
     });
-    return (state) => {
-      let value = base(state);
-      for (let i = 0; i < steps.length; i++) value = (steps[i] as (state: RenderState, object: unknown) => unknown)(state, value);
-      return value;
-    };
+    return chain(base, steps);
   }
 
   /**
@@ -629,6 +631,22 @@ function memoiseNumbers(apply: (state: RenderState, input: unknown) => unknown):
       answers.set(input, answer);
     }
     return answer;
+  };
+}
+
+type Step = (state: RenderState, input: unknown) => unknown;
+
+/** `first`, then each step on the result: a filter chain or a property path. Short chains (most) get a closure without a loop. */
+function chain(first: Evaluate, steps: readonly Step[]): Evaluate {
+  const [a, b, c] = steps;
+  if (a === undefined) return first;
+  if (b === undefined) return (state) => a(state, first(state));
+  if (c === undefined) return (state) => b(state, a(state, first(state)));
+  if (steps.length === 3) return (state) => c(state, b(state, a(state, first(state))));
+  return (state) => {
+    let value = first(state);
+    for (let i = 0; i < steps.length; i++) value = (steps[i] as Step)(state, value);
+    return value;
   };
 }
 
