@@ -10,7 +10,10 @@
  * falsy), nil renders as '', property lookup (`size`, `first`, `last`, negative indexes, own
  * properties only), the for loop's collection rules and `forloop` object, and output escaping.
  * Filters are not re-implemented: the compiled code calls liquidjs's own filter functions, and
- * comparisons other than between two plain values call liquidjs's own operators.
+ * comparisons other than between two plain values call liquidjs's own operators. The data is what
+ * the send path and the preview API hand over: JSON values. (Drops and `toLiquid` objects are read
+ * as liquidjs reads them, but a Drop's `liquidMethodMissing` gets a context without the template's
+ * variables.)
  *
  * One engine renders e-mails: a template using a construct outside the supported subset is refused
  * when it is validated or compiled (with its line), never handed to a second renderer. The subset is

@@ -112,6 +112,8 @@ describe('Liquid compiled to JavaScript renders as liquidjs does', () => {
       '|{% if spaces == blank %}blank{% endif %}|{% if none == nil %}nil{% endif %}|{% if not off %}not{% endif %}|{% if n != "5" %}typed{% endif %}';
     const data = { zero: 0, blank_string: '', n: 5, off: false, kind: 'd', list: ['x'], word: 'hello', empty_list: [], spaces: '  ' };
     expect(await render(source, data, 'text')).toBe('0 is true|"" is true|mid|unless|cd|has x|ell|empty|blank|nil|not|typed');
+    // Every matching `when` renders, as in liquidjs and Shopify's Liquid.
+    expect(await render('{% case n %}{% when 5 %}five{% when 4, 5 %}/again{% else %}none{% endcase %}', { n: 5 }, 'text')).toBe('five/again');
   });
 
   it('assigns and captures, shadowing the data, and keeps comments and raw blocks out or verbatim', async () => {
@@ -163,6 +165,13 @@ describe('constructs outside the compiled subset', () => {
       { line: 4, reason: expect.stringMatching(/^\{% break %\} is not supported/) },
       { line: 5, reason: expect.stringMatching(/^a variable whose name is computed/) },
     ]);
+  });
+
+  it('refuses loops the compiled code cannot mirror: an item named forloop, offset: continue', () => {
+    for (const source of ['{% for forloop in xs %}{% endfor %}', 'x\n{% for x in xs offset: continue %}{% endfor %}']) {
+      const result = compileLiquid(liquids.text.parse(source), liquids.text);
+      expect(result.ok ? [] : result.problems).toEqual([{ line: source.startsWith('x') ? 2 : 1, reason: expect.stringMatching(/forloop|continue/) }]);
+    }
   });
 
   it('make validation fail with the line in the template, and compiling throw a TemplateError', async () => {
