@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convert as htmlToText } from 'html-to-text';
-import { Liquid, type Template } from 'liquidjs';
+import { Liquid, type LiquidOptions } from 'liquidjs';
 import mjml2html from 'mjml';
+import { compileLiquid, type CompiledLiquid } from './liquid-compiler.js';
 
 export const TEMPLATES_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -25,11 +26,33 @@ export interface TemplateMeta {
   sender?: string;
 }
 
-interface CompiledTemplate {
-  subject: Template[];
-  html: Template[];
-  text: Template[];
+/** A template ready to send: per recipient only these three functions run. */
+export interface CompiledTemplate {
+  subject: CompiledLiquid;
+  html: CompiledLiquid;
+  text: CompiledLiquid;
   meta: TemplateMeta;
+  /** The Liquid each function was compiled from (the HTML and text with MJML already applied). */
+  liquid: { subject: string; html: string; text: string };
+}
+
+/**
+ * HTML output escapes personal data (a first name is not markup); the subject and text part do not.
+ * Exported so tests and the bench can render the same Liquid with liquidjs itself.
+ */
+export const LIQUID_OPTIONS = {
+  html: { outputEscape: 'escape' },
+  text: {},
+} as const satisfies Record<'html' | 'text', LiquidOptions>;
+
+function renderCompiled(template: CompiledTemplate, data: Record<string, unknown>): RenderedEmail {
+  return { subject: template.subject(data).trim(), html: template.html(data), text: template.text(data), meta: template.meta };
+}
+
+/** The source line of the `subject:` front-matter entry (Liquid errors in the subject are reported on it). */
+function subjectLineOf(source: string): number {
+  const index = source.split(/\r?\n/).findIndex((line) => line.startsWith('subject:'));
+  return index < 0 ? 1 : index + 1;
 }
 
 function metaOf(front: Record<string, string>): TemplateMeta {
@@ -97,21 +120,14 @@ function splitFrontMatter(source: string): { meta: Record<string, string>; body:
  */
 export class TemplateRenderer {
   private readonly compiled = new Map<string, Promise<CompiledTemplate>>();
-  // HTML output escapes personal data (a first name is not markup); the subject and text part do not.
-  private readonly htmlLiquid = new Liquid({ outputEscape: 'escape', cache: true });
-  private readonly textLiquid = new Liquid({ cache: true });
+  // liquidjs parses (its syntax, its errors); liquid-compiler.ts turns the parse into the functions that render.
+  private readonly htmlLiquid = new Liquid(LIQUID_OPTIONS.html);
+  private readonly textLiquid = new Liquid(LIQUID_OPTIONS.text);
 
   constructor(private readonly directory: string = TEMPLATES_DIR) {}
 
   render(name: string, data: Record<string, unknown>): Promise<RenderedEmail> {
-    return this.compile(name).then(async (template) => {
-      const [subject, html, text] = await Promise.all([
-        this.textLiquid.render(template.subject, data),
-        this.htmlLiquid.render(template.html, data),
-        this.textLiquid.render(template.text, data),
-      ]);
-      return { subject: subject.trim(), html, text, meta: template.meta };
-    });
+    return this.compile(name).then((template) => renderCompiled(template, data));
   }
 
   compile(name: string): Promise<CompiledTemplate> {
@@ -152,10 +168,36 @@ export class TemplateRenderer {
     return { html: result.html, problems: result.errors.map((error) => ({ line: error.line + bodyLineOffset, reason: error.message })) };
   }
 
+  /**
+   * Liquid syntax errors and constructs the compiler does not support, each with its line in the
+   * source (`lineOffset` lines precede `text` there); without a line when `lineOffset` is undefined
+   * (HTML that MJML produced: its lines are nobody's).
+   */
+  private liquidProblems(liquid: Liquid, text: string, lineOffset: number | undefined): { render?: CompiledLiquid; problems: TemplateProblem[] } {
+    const at = (line: number | undefined) => (line === undefined || lineOffset === undefined ? {} : { line: line + lineOffset });
+    const where = lineOffset === undefined ? ' (in the HTML MJML made of the template and its partials)' : '';
+    let parsed: ReturnType<Liquid['parse']>;
+    try {
+      parsed = liquid.parse(text);
+    } catch (error) {
+      const position = (error as { token?: { getPosition?: () => [number, number] } }).token?.getPosition?.();
+      const message = error instanceof Error ? error.message.replace(/, line:\d+, col:\d+$/, '') : String(error);
+      return { problems: [{ ...at(position?.[0]), reason: `Liquid: ${message}${where}` }] };
+    }
+    const compiled = compileLiquid(parsed, liquid);
+    if (compiled.ok) return { render: compiled.render, problems: [] };
+    return { problems: compiled.problems.map((problem) => ({ ...at(problem.line), reason: `Liquid: ${problem.reason}${where}` })) };
+  }
+
   /** Compiles a template's source (from disk, or a draft being validated or previewed); not cached. */
   async compileSource(name: string, source: string): Promise<CompiledTemplate> {
     const { meta, body, bodyLineOffset } = splitFrontMatter(source);
-    if (meta['subject'] === undefined) throw new TemplateError(name, [{ line: 1, reason: 'front matter has no subject' }]);
+    const subjectSource = meta['subject'];
+    if (subjectSource === undefined) throw new TemplateError(name, [{ line: 1, reason: 'front matter has no subject' }]);
+    // Checked on the source first, so a problem is reported on the marketer's line, not MJML's output.
+    const subject = this.liquidProblems(this.textLiquid, subjectSource, subjectLineOf(source) - 1);
+    const sourceProblems = [...subject.problems, ...this.liquidProblems(this.textLiquid, body, bodyLineOffset).problems];
+    if (sourceProblems.length > 0) throw new TemplateError(name, sourceProblems);
     const { html, problems } = await this.mjmlToHtml(body, bodyLineOffset);
     if (problems.length > 0) throw new TemplateError(name, problems);
     const text = htmlToText(html, {
@@ -165,27 +207,17 @@ export class TemplateRenderer {
         { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
       ],
     });
-    try {
-      return {
-        subject: this.textLiquid.parse(meta['subject']),
-        html: this.htmlLiquid.parse(html),
-        text: this.textLiquid.parse(text),
-        meta: metaOf(meta),
-      };
-    } catch (error) {
-      throw new TemplateError(name, [{ reason: `Liquid: ${error instanceof Error ? error.message : String(error)}` }]);
+    const htmlPart = this.liquidProblems(this.htmlLiquid, html, undefined);
+    const textPart = this.liquidProblems(this.textLiquid, text, undefined);
+    if (subject.render === undefined || htmlPart.render === undefined || textPart.render === undefined) {
+      throw new TemplateError(name, [...htmlPart.problems, ...textPart.problems]);
     }
+    return { subject: subject.render, html: htmlPart.render, text: textPart.render, meta: metaOf(meta), liquid: { subject: subjectSource, html, text } };
   }
 
   /** Renders a template from its current source (or a draft), bypassing the send path's cache: for previews. */
   async preview(name: string, data: Record<string, unknown>, source?: string): Promise<RenderedEmail> {
-    const template = await this.compileSource(name, source ?? (await this.readSource(name)));
-    const [subject, html, text] = await Promise.all([
-      this.textLiquid.render(template.subject, data),
-      this.htmlLiquid.render(template.html, data),
-      this.textLiquid.render(template.text, data),
-    ]);
-    return { subject: subject.trim(), html, text, meta: template.meta };
+    return renderCompiled(await this.compileSource(name, source ?? (await this.readSource(name))), data);
   }
 
   /**
@@ -214,19 +246,16 @@ export class TemplateRenderer {
     if (meta['tracking'] !== undefined && meta['tracking'] !== 'on' && meta['tracking'] !== 'off') problems.push({ line: lineOf('tracking:'), reason: 'tracking is on or off' });
     if (meta['topic'] !== undefined && !/^[a-z0-9][a-z0-9_]{0,39}$/.test(meta['topic'])) problems.push({ line: lineOf('topic:'), reason: 'a topic is lowercase letters, digits and _' });
 
-    // Liquid syntax, on the source so the line is the marketer's line.
-    for (const [text, offset] of [[meta['subject'] ?? '', (lineOf('subject:') ?? 1) - 1], [body, bodyLineOffset]] as const) {
-      try {
-        this.textLiquid.parse(text);
-      } catch (error) {
-        const position = (error as { token?: { getPosition?: () => [number, number] } }).token?.getPosition?.();
-        const message = error instanceof Error ? error.message.replace(/, line:\d+, col:\d+$/, '') : String(error);
-        problems.push({ ...(position === undefined ? {} : { line: position[0] + offset }), reason: `Liquid: ${message}` });
-      }
-    }
+    // Liquid syntax and constructs the compiler refuses, on the source so the line is the marketer's line.
+    problems.push(...this.liquidProblems(this.textLiquid, meta['subject'] ?? '', subjectLineOf(source) - 1).problems);
+    problems.push(...this.liquidProblems(this.textLiquid, body, bodyLineOffset).problems);
 
     const { html, problems: mjmlProblems } = await this.mjmlToHtml(body, bodyLineOffset);
     problems.push(...mjmlProblems.map((problem) => ({ ...problem, reason: `MJML: ${problem.reason}` })));
+    // Partials arrive with MJML's output: what they hold is checked there.
+    if (mjmlProblems.length === 0 && !problems.some((problem) => problem.reason.startsWith('Liquid:'))) {
+      problems.push(...this.liquidProblems(this.htmlLiquid, html, undefined).problems);
+    }
 
     let variables: string[] = [];
     if (mjmlProblems.length === 0 && !problems.some((problem) => problem.reason.startsWith('Liquid:'))) {

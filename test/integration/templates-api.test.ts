@@ -89,6 +89,12 @@ describe('template validation and preview API', () => {
     expect(liquid.json().problems[0]).toMatchObject({ line: 9, reason: expect.stringMatching(/^Liquid: tag \{% if coupon %\} not closed/) });
   });
 
+  it('reports Liquid the e-mail compiler does not support with its line in the draft', async () => {
+    const draft = marketingWithoutFooter.replace('{{ coupon.code }}', '{% include "snippet" %}');
+    const response = await post('/v1/templates/draft/validate', { source: draft });
+    expect(response.json()).toMatchObject({ valid: false, problems: [{ line: 9, reason: expect.stringMatching(/^Liquid: \{% include %\} is not supported in e-mail templates/) }] });
+  });
+
   it('refuses an unknown template, a bad name and a key without admin rights', async () => {
     expect((await post('/v1/templates/missing/validate', {})).statusCode).toBe(404);
     const badName = await post('/v1/templates/Bad%20Name/validate', {});
