@@ -108,18 +108,19 @@ export interface NormalizedEvent {
  * `identified`, and a device clock that is off is corrected by the gap between its `sentAt` and our
  * `receivedAt`, as Segment does.
  */
-export function normalizeEvent(event: InboundEvent, receivedAt: Date): NormalizedEvent {
-  const received = receivedAt.getTime();
-  let occurred = event.timestamp === undefined ? received : Date.parse(event.timestamp);
-  if (event.timestamp !== undefined && event.sentAt !== undefined) {
-    occurred += received - Date.parse(event.sentAt);
+export function normalizeEvent(event: InboundEvent, receivedAt: Date, receivedIso = receivedAt.toISOString()): NormalizedEvent {
+  let occurredAt = receivedIso;
+  if (event.timestamp !== undefined) {
+    let occurred = Date.parse(event.timestamp);
+    if (event.sentAt !== undefined) occurred += receivedAt.getTime() - Date.parse(event.sentAt);
+    occurredAt = new Date(occurred).toISOString();
   }
   const base = {
     messageId: event.messageId,
     userId: event.userId ?? null,
     anonymousId: event.anonymousId ?? null,
-    occurredAt: new Date(occurred).toISOString(),
-    receivedAt: receivedAt.toISOString(),
+    occurredAt,
+    receivedAt: receivedIso,
     context: event.context ?? {},
   };
   switch (event.type) {
