@@ -103,6 +103,17 @@ export interface NormalizedEvent {
   context: Record<string, unknown>;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * An identifier as PostgreSQL will store it: a lone UTF-16 surrogate (valid in a JS string, not in
+ * UTF-8) becomes U+FFFD, so a retry and the stored row are matched on the same text.
+ */
+function wellFormed(value: string): string {
+  return LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATES, '\ufffd') : value;
+}
+
 /**
  * Maps a Segment call onto the engine's event: `page` becomes `page_viewed`, `identify` becomes
  * `identified`, and a device clock that is off is corrected by the gap between its `sentAt` and our
@@ -116,9 +127,9 @@ export function normalizeEvent(event: InboundEvent, receivedAt: Date, receivedIs
     occurredAt = new Date(occurred).toISOString();
   }
   const base = {
-    messageId: event.messageId,
-    userId: event.userId ?? null,
-    anonymousId: event.anonymousId ?? null,
+    messageId: wellFormed(event.messageId),
+    userId: event.userId === undefined ? null : wellFormed(event.userId),
+    anonymousId: event.anonymousId === undefined ? null : wellFormed(event.anonymousId),
     occurredAt,
     receivedAt: receivedIso,
     context: event.context ?? {},
