@@ -54,17 +54,19 @@ const db = new Kysely<Database>({
   },
 });
 
-function backendCpuMs(pids: number[]): number {
+function backendCpuMs(pids: number[]): { total: number; system: number } {
   let ticks = 0;
+  let systemTicks = 0;
   for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
+      systemTicks += Number(fields[12]);
     } catch {
       // A backend that has exited since.
     }
   }
-  return ticks * 10;
+  return { total: ticks * 10, system: systemTicks * 10 };
 }
 
 try {
@@ -98,13 +100,17 @@ try {
   const cpu = process.cpuUsage(cpuBefore);
   // Backends opened during the run started from zero: counted whole.
   const pidsAfter = (await adminQuery(postgres.adminUrl, `select pid from pg_stat_activity where datname = '${name}'`)).rows.map((row: { pid: number }) => row.pid);
-  const pgCpu = backendCpuMs([...new Set([...pids, ...pidsAfter])]) - pgBefore;
+  const pgAfter = backendCpuMs([...new Set([...pids, ...pidsAfter])]);
+  const pgCpu = pgAfter.total - pgBefore.total;
+  const pgSystem = pgAfter.system - pgBefore.system;
   pids.splice(0, pids.length, ...new Set([...pids, ...pidsAfter]));
   const events = batches * 500;
 
   console.log(`${batches} batches of 500 in ${Math.round(run.totalMs)} ms: ${Math.round(events / (run.totalMs / 1000))} events/s`);
   console.log(`per batch (alone): JSON.parse ${parseMs.toFixed(2)} ms, zod ${zodMs.toFixed(2)} ms`);
-  console.log(`CPU per batch: node ${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms, postgres backends ${(pgCpu / batches).toFixed(1)} ms (${pids.length} backends)`);
+  console.log(
+    `CPU per batch: node ${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms (system ${(cpu.system / 1000 / batches).toFixed(1)}), postgres backends ${(pgCpu / batches).toFixed(1)} ms (system ${(pgSystem / batches).toFixed(1)}; ${pids.length} backends)`,
+  );
   const total = [...statements.values()].reduce((sum, entry) => sum + entry.ms, 0);
   console.log(`SQL client-side time per batch: ${(total / batches).toFixed(1)} ms over ${[...statements.values()].reduce((s, e) => s + e.count, 0) / batches} statements`);
   for (const [text, entry] of [...statements].sort((a, b) => b[1].ms - a[1].ms)) {
