@@ -17,7 +17,8 @@ export function createIngestService(db: Db, models: ScoringModelStore, dispatche
   async function ingest(events: readonly InboundEvent[], receivedAt: Date): Promise<IngestResult[]> {
     if (events.length === 0) return [];
     const model = await models.active(receivedAt.getTime());
-    const normalized = events.map((event) => normalizeEvent(event, receivedAt));
+    const receivedIso = receivedAt.toISOString();
+    const normalized = events.map((event) => normalizeEvent(event, receivedAt, receivedIso));
     // Cached: when no active journey listens for anything, ingestion writes no journey intents at all.
     const journeyEventTypes = journeys === undefined ? undefined : (await journeys.routing(receivedAt.getTime())).eventTypes;
     const { outcomes, outboxIds } = await storeEvents(db, normalized, model, receivedAt, journeyEventTypes);

@@ -11,6 +11,7 @@ import {
   type Contribution,
   type ScoringEvent,
 } from '../domain/scoring/index.js';
+import { jsonRows } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { OrchestrationIntent } from './outbox.repository.js';
 
@@ -47,34 +48,23 @@ function ledgerRows(contactId: string, contributions: readonly Contribution[], v
 }
 
 async function insertLedger(trx: Trx, rows: LedgerRow[]): Promise<void> {
-  // Postgres caps bind parameters at 65,535: 7 per row.
-  for (let start = 0; start < rows.length; start += 5_000) {
-    await trx.insertInto('score_ledger').values(rows.slice(start, start + 5_000)).execute();
-  }
+  if (rows.length === 0) return;
+  await sql`
+    insert into score_ledger (contact_id, event_id, rule_id, points, occurred_at, reason, model_version)
+    select contact_id, event_id, rule_id, points, occurred_at, reason, model_version
+    from jsonb_to_recordset(${jsonRows(rows)}) as r(
+      contact_id uuid, event_id bigint, rule_id text, points float8, occurred_at timestamptz, reason text, model_version integer)`.execute(trx);
 }
 
 async function saveStates(trx: Trx, states: Map<string, ScoringState>): Promise<void> {
   if (states.size === 0) return;
-  await trx
-    .insertInto('contact_scores')
-    .values(
-      [...states].map(([contactId, state]) => ({
-        contact_id: contactId,
-        model_id: state.modelId,
-        model_version: state.modelVersion,
-        state: JSON.stringify(state),
-        updated_at: new Date(),
-      })),
-    )
-    .onConflict((oc) =>
-      oc.column('contact_id').doUpdateSet((eb) => ({
-        model_id: eb.ref('excluded.model_id'),
-        model_version: eb.ref('excluded.model_version'),
-        state: eb.ref('excluded.state'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
+  await sql`
+    insert into contact_scores (contact_id, model_id, model_version, state, updated_at)
+    select contact_id, model_id, model_version, state, ${new Date()}::timestamptz
+    from jsonb_to_recordset(${jsonRows([...states].map(([contactId, state]) => ({ contact_id: contactId, model_id: state.modelId, model_version: state.modelVersion, state })))}) as r(
+      contact_id uuid, model_id text, model_version integer, state jsonb)
+    on conflict (contact_id) do update
+    set model_id = excluded.model_id, model_version = excluded.model_version, state = excluded.state, updated_at = excluded.updated_at`.execute(trx);
 }
 
 /** Scores contacts from their whole stored history: the canonical ledger (model change, merge, late event). */
@@ -83,7 +73,7 @@ export async function rescoreContacts(trx: Trx, contactIds: readonly string[], m
   const events = await trx
     .selectFrom('events')
     .select(['id', 'contact_id', 'type', 'occurred_at', 'properties'])
-    .where('contact_id', 'in', contactIds)
+    .where('contact_id', '=', (eb) => eb.fn.any(eb.val([...contactIds])))
     .execute();
   const byContact = new Map<string, ScoringEvent[]>(contactIds.map((id) => [id, []]));
   for (const event of events) {
@@ -94,7 +84,7 @@ export async function rescoreContacts(trx: Trx, contactIds: readonly string[], m
       properties: event.properties,
     });
   }
-  await trx.deleteFrom('score_ledger').where('contact_id', 'in', contactIds).execute();
+  await trx.deleteFrom('score_ledger').where('contact_id', '=', (eb) => eb.fn.any(eb.val([...contactIds]))).execute();
   const rows: LedgerRow[] = [];
   const states = new Map<string, ScoringState>();
   for (const [contactId, history] of byContact) {
@@ -120,7 +110,7 @@ export async function scoreNewEvents(
 ): Promise<void> {
   const contactIds = [...eventsByContact.keys()];
   if (contactIds.length === 0) return;
-  const saved = await trx.selectFrom('contact_scores').select(['contact_id', 'state']).where('contact_id', 'in', contactIds).execute();
+  const saved = await trx.selectFrom('contact_scores').select(['contact_id', 'state']).where('contact_id', '=', (eb) => eb.fn.any(eb.val(contactIds))).execute();
   const savedStates = new Map(saved.map((row) => [row.contact_id, row.state]));
   const toRescore: string[] = [];
   const rows: LedgerRow[] = [];
@@ -164,25 +154,45 @@ export async function refreshContacts(
   model: CompiledScoringModel,
   now: Date,
 ): Promise<StageChange[]> {
-  if (contactIds.length === 0) return [];
+  return (await refreshContactScores(trx, contactIds, model, now)).changes;
+}
+
+/**
+ * refreshContacts for ingestion: the same contact update also moves `last_activity_at` forward (one
+ * write of each contact row per batch, not two), and the contacts with a known e-mail are returned
+ * from the row already read.
+ */
+export async function refreshContactScores(
+  trx: Trx,
+  contactIds: readonly string[],
+  model: CompiledScoringModel,
+  now: Date,
+  /** Newest activity (ISO) per contact; `last_activity_at` never moves back. */
+  lastActivity: ReadonlyMap<string, string> = new Map(),
+): Promise<{ changes: StageChange[]; known: Set<string> }> {
+  const known = new Set<string>();
+  if (contactIds.length === 0) return { changes: [], known };
   const windowStart = new Date(now.getTime() - model.windowMs);
   const totals = await trx
     .selectFrom('score_ledger')
     .select([
       'contact_id',
-      sql<number>`sum(points * power(0.5, extract(epoch from (${now}::timestamptz - occurred_at)) * 1000 / ${model.halfLifeMs}))`.as('engagement'),
+      // In float8: extract() returns numeric, and a numeric power() per ledger row was a quarter of the
+      // database's time on the ingestion path; the total is rounded to cents below either way.
+      sql<number>`sum(points * power(0.5::float8, extract(epoch from (${now}::timestamptz - occurred_at))::float8 * 1000 / ${model.halfLifeMs}::float8))`.as('engagement'),
     ])
-    .where('contact_id', 'in', contactIds)
+    .where('contact_id', '=', (eb) => eb.fn.any(eb.val([...contactIds])))
     .where('occurred_at', '>=', windowStart)
     .where('occurred_at', '<=', now)
     .groupBy('contact_id')
     .execute();
   const engagementOf = new Map(totals.map((row) => [row.contact_id, Math.round(Number(row.engagement) * 100) / 100]));
-  const contacts = await trx.selectFrom('contacts').select(['id', 'stage', 'email', 'traits']).where('id', 'in', contactIds).execute();
+  const contacts = await trx.selectFrom('contacts').select(['id', 'stage', 'email', 'traits']).where('id', '=', (eb) => eb.fn.any(eb.val([...contactIds]))).execute();
 
   const changes: StageChange[] = [];
-  const updates = { ids: [] as string[], engagement: [] as number[], fitPoints: [] as number[], fitGrade: [] as string[], stage: [] as string[] };
+  const updates = { ids: [] as string[], engagement: [] as number[], fitPoints: [] as number[], fitGrade: [] as string[], stage: [] as string[], lastActivity: [] as (string | null)[] };
   for (const contact of contacts) {
+    if (contact.email !== null) known.add(contact.id);
     const engagement = engagementOf.get(contact.id) ?? 0;
     const fit = fitScore(contact.traits, model);
     let stage = LifecycleStage.catch('visitor').parse(contact.stage);
@@ -203,16 +213,19 @@ export async function refreshContacts(
     updates.fitPoints.push(fit.points);
     updates.fitGrade.push(fit.grade);
     updates.stage.push(stage);
+    updates.lastActivity.push(lastActivity.get(contact.id) ?? null);
   }
   // One statement for the whole batch: a round trip per contact was most of the ingestion cost.
   await sql`
     update contacts c
     set engagement_score = u.engagement, engagement_scored_at = ${now}, fit_points = u.fit_points,
-        fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now}
+        fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now},
+        last_activity_at = greatest(c.last_activity_at, u.last_activity)
     from unnest(${updates.ids}::uuid[], ${updates.engagement}::float8[], ${updates.fitPoints}::float8[],
-                ${updates.fitGrade}::text[], ${updates.stage}::text[]) as u(id, engagement, fit_points, fit_grade, stage)
+                ${updates.fitGrade}::text[], ${updates.stage}::text[], ${updates.lastActivity}::timestamptz[])
+      as u(id, engagement, fit_points, fit_grade, stage, last_activity)
     where c.id = u.id`.execute(trx);
-  return changes;
+  return { changes, known };
 }
 
 /**

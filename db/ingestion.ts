@@ -4,7 +4,8 @@ import { SIGN_UP_EVENTS, emailOf, type NormalizedEvent } from '../domain/events.
 import { LifecycleStage, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
-import { recordStageChanges, refreshContacts, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
+import { insertEventRows } from './bulk-insert.js';
+import { recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
 import type { ContactIdentityTable, Database } from './database.js';
 import { enqueueIntents, type OrchestrationIntent } from './outbox.repository.js';
 
@@ -118,13 +119,15 @@ export async function storeEvents(
     if (!firstIndexOf.has(event.messageId)) firstIndexOf.set(event.messageId, index);
   });
 
-  const known = await db
-    .selectFrom('events')
-    .innerJoin('contacts', 'contacts.id', 'events.contact_id')
-    .select(['events.message_id', sql<string>`coalesce(contacts.merged_into, contacts.id)`.as('contact_id')])
-    .where('events.message_id', 'in', [...firstIndexOf.keys()])
-    .execute();
-  const knownContact = new Map(known.map((row) => [row.message_id, row.contact_id]));
+  // One index probe per message id, as a subquery per id: as a join, the planner estimates 500 ids
+  // against a young events table as cheaper to scan whole, and the scan grows with every event stored.
+  const known = await sql<{ message_id: string; contact_id: string }>`
+    select message_id, contact_id from (
+      select m.id as message_id,
+        (select coalesce(c.merged_into, c.id) from events e join contacts c on c.id = e.contact_id where e.message_id = m.id) as contact_id
+      from unnest(${[...firstIndexOf.keys()]}::text[]) as m(id)) as probed
+    where contact_id is not null`.execute(db);
+  const knownContact = new Map(known.rows.map((row) => [row.message_id, row.contact_id]));
   const fresh = [...firstIndexOf].filter(([messageId]) => !knownContact.has(messageId)).map(([, index]) => index);
 
   let outboxIds: number[] = [];
@@ -160,12 +163,14 @@ async function storeFresh(
   const identitiesPerEvent = events.map(identitiesOf);
   const keys = [...new Set(identitiesPerEvent.flat().map(keyOf))].sort();
   await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k order by k`.execute(trx);
+  // A subquery per identifier, for index probes whatever the planner thinks of the table's size (see above).
   const found = await sql<{ kind: IdentityKind; value: string; contact_id: string }>`
-    select i.kind, i.value, coalesce(c.merged_into, c.id) as contact_id
-    from contact_identities i
-    join unnest(${keys.map((k) => k.slice(0, k.indexOf(':')))}::text[], ${keys.map((k) => k.slice(k.indexOf(':') + 1))}::text[]) as u(kind, value)
-      on i.kind = u.kind and i.value = u.value
-    join contacts c on c.id = i.contact_id`.execute(trx);
+    select kind, value, contact_id from (
+      select u.kind, u.value,
+        (select coalesce(c.merged_into, c.id) from contact_identities i join contacts c on c.id = i.contact_id
+         where i.kind = u.kind and i.value = u.value) as contact_id
+      from unnest(${keys.map((k) => k.slice(0, k.indexOf(':')))}::text[], ${keys.map((k) => k.slice(k.indexOf(':') + 1))}::text[]) as u(kind, value)) as probed
+    where contact_id is not null`.execute(trx);
   const contactOfKey = new Map(found.rows.map((row) => [`${row.kind}:${row.value}`, row.contact_id]));
   const linkedKeys = new Set(contactOfKey.keys());
 
@@ -205,7 +210,7 @@ async function storeFresh(
   // Every contact this batch writes to, locked in one fixed order, so concurrent batches queue
   // rather than deadlock, and a contact's score is updated by one batch at a time.
   const touched = [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])].sort();
-  await trx.selectFrom('contacts').select('id').where('id', 'in', touched).orderBy('id').forUpdate().execute();
+  await trx.selectFrom('contacts').select('id').where('id', '=', (eb) => eb.fn.any(eb.val(touched))).orderBy('id').forUpdate().execute();
 
   const needsRescore = new Set<string>();
   for (const merge of merges) {
@@ -225,26 +230,22 @@ async function storeFresh(
   }
 
   // 2. Events, once per messageId: a concurrent duplicate loses the unique constraint quietly.
-  const inserted = await trx
-    .insertInto('events')
-    .values(
-      events.map((event, index) => ({
-        message_id: event.messageId,
-        contact_id: finalContact[index]!,
-        type: event.type,
-        user_id: event.userId,
-        anonymous_id: event.anonymousId,
-        occurred_at: event.occurredAt,
-        received_at: event.receivedAt,
-        properties: JSON.stringify(event.properties),
-        traits: JSON.stringify(event.traits),
-        context: JSON.stringify(event.context),
-      })),
-    )
-    .onConflict((oc) => oc.column('message_id').doNothing())
-    .returning(['id', 'message_id'])
-    .execute();
-  const eventIdOf = new Map(inserted.map((row) => [row.message_id, Number(row.id)]));
+  const inserted = await insertEventRows(
+    trx,
+    events.map((event, index) => ({
+      message_id: event.messageId,
+      contact_id: finalContact[index]!,
+      type: event.type,
+      user_id: event.userId,
+      anonymous_id: event.anonymousId,
+      occurred_at: event.occurredAt,
+      received_at: event.receivedAt,
+      properties: event.properties,
+      traits: event.traits,
+      context: event.context,
+    })),
+  );
+  const eventIdOf = new Map(inserted.map((row) => [row.message_id, row.id]));
 
   // 3. Declared traits, oldest first so the newest value wins, each change audited.
   const traitEvents = events
@@ -275,7 +276,7 @@ async function storeFresh(
     if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();
   }
 
-  // 4. Last activity, for search and segments.
+  // 4. Last activity, for search and segments: written by the contact update of step 5.
   const lastActivity = new Map<string, string>();
   events.forEach((event, index) => {
     const contactId = finalContact[index]!;
@@ -283,12 +284,6 @@ async function storeFresh(
     const previous = lastActivity.get(contactId);
     if (previous === undefined || event.occurredAt > previous) lastActivity.set(contactId, event.occurredAt);
   });
-  if (lastActivity.size > 0) {
-    await sql`
-      update contacts c set last_activity_at = greatest(c.last_activity_at, u.at)
-      from unnest(${[...lastActivity.keys()]}::uuid[], ${[...lastActivity.values()]}::timestamptz[]) as u(id, at)
-      where c.id = u.id`.execute(trx);
-  }
 
   // 5. Scores and stages.
   const scoringEvents = new Map<string, ScoringEvent[]>();
@@ -302,12 +297,10 @@ async function storeFresh(
   });
   await scoreNewEvents(trx, scoringEvents, model, newContacts);
   await rescoreContacts(trx, [...needsRescore], model);
-  const stageChanges = await refreshContacts(trx, [...new Set(finalContact)], model, now);
+  const { changes: stageChanges, known: hasEmail } = await refreshContactScores(trx, [...new Set(finalContact)], model, now, lastActivity);
 
   // 6. What Temporal must hear about, in the same transaction as its cause.
   const intents: OrchestrationIntent[] = [];
-  const emailHolders = await trx.selectFrom('contacts').select('id').where('id', 'in', [...new Set(finalContact)]).where('email', 'is not', null).execute();
-  const hasEmail = new Set(emailHolders.map((row) => row.id));
   const welcomed = new Set<string>();
   events.forEach((event, index) => {
     const contactId = finalContact[index]!;

@@ -103,23 +103,35 @@ export interface NormalizedEvent {
   context: Record<string, unknown>;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * An identifier as PostgreSQL will store it: a lone UTF-16 surrogate (valid in a JS string, not in
+ * UTF-8) becomes U+FFFD, so a retry and the stored row are matched on the same text.
+ */
+function wellFormed(value: string): string {
+  return LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATES, '\ufffd') : value;
+}
+
 /**
  * Maps a Segment call onto the engine's event: `page` becomes `page_viewed`, `identify` becomes
  * `identified`, and a device clock that is off is corrected by the gap between its `sentAt` and our
  * `receivedAt`, as Segment does.
  */
-export function normalizeEvent(event: InboundEvent, receivedAt: Date): NormalizedEvent {
-  const received = receivedAt.getTime();
-  let occurred = event.timestamp === undefined ? received : Date.parse(event.timestamp);
-  if (event.timestamp !== undefined && event.sentAt !== undefined) {
-    occurred += received - Date.parse(event.sentAt);
+export function normalizeEvent(event: InboundEvent, receivedAt: Date, receivedIso = receivedAt.toISOString()): NormalizedEvent {
+  let occurredAt = receivedIso;
+  if (event.timestamp !== undefined) {
+    let occurred = Date.parse(event.timestamp);
+    if (event.sentAt !== undefined) occurred += receivedAt.getTime() - Date.parse(event.sentAt);
+    occurredAt = new Date(occurred).toISOString();
   }
   const base = {
-    messageId: event.messageId,
-    userId: event.userId ?? null,
-    anonymousId: event.anonymousId ?? null,
-    occurredAt: new Date(occurred).toISOString(),
-    receivedAt: receivedAt.toISOString(),
+    messageId: wellFormed(event.messageId),
+    userId: event.userId === undefined ? null : wellFormed(event.userId),
+    anonymousId: event.anonymousId === undefined ? null : wellFormed(event.anonymousId),
+    occurredAt,
+    receivedAt: receivedIso,
     context: event.context ?? {},
   };
   switch (event.type) {

@@ -52,4 +52,15 @@ describe('inbound events', () => {
     expect(emailOf({ traits: {}, properties: { email: 'not an address' } })).toBeUndefined();
     expect(emailOf({ traits: {}, properties: { email: 42 } })).toBeUndefined();
   });
+
+  it('dates an event without a timestamp at its arrival', () => {
+    const received = new Date('2026-11-20T12:00:00.123Z');
+    const event = normalizeEvent(InboundEvent.parse({ type: 'page', anonymousId: 'a', messageId: 'm' }), received);
+    expect(event).toMatchObject({ occurredAt: '2026-11-20T12:00:00.123Z', receivedAt: '2026-11-20T12:00:00.123Z' });
+  });
+
+  it('replaces a lone UTF-16 surrogate in an identifier with U+FFFD, as it will be stored, and keeps a pair', () => {
+    const event = normalizeEvent(InboundEvent.parse({ type: 'identify', userId: 'u-\ud83d\ude00', anonymousId: 'a-\udc00', messageId: 'm-\ud800x' }), new Date());
+    expect(event).toMatchObject({ userId: 'u-\ud83d\ude00', anonymousId: 'a-\ufffd', messageId: 'm-\ufffdx' });
+  });
 });

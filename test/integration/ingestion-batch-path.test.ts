@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeEvents } from '../../db/ingestion.js';
+import { ScoringModelStore } from '../../db/scoring.repository.js';
+import { normalizeEvent, type InboundEvent } from '../../domain/events.js';
+import { engagementScoreAt, scoreEvents, type CompiledScoringModel } from '../../domain/scoring/index.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+// The batch path writes events, ledger and score states as JSON row sets, folds last activity into
+// the score update, and keeps no foreign keys on the derived ledger: these tests hold it to what a
+// re-score from the stored events says, whatever the batches looked like.
+describe('the batch ingestion path', () => {
+  let database: TestDatabase;
+  let model: CompiledScoringModel;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    model = await new ScoringModelStore(database.db).active();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  const PATHS = ['/', '/pricing', '/product/x', '/quote', '/careers', '/blog/a'];
+  const page = (visitor: string, messageId: string, timestamp: string, path: string, durationSeconds = 10): InboundEvent => ({
+    type: 'page',
+    anonymousId: visitor,
+    messageId,
+    timestamp,
+    properties: { path, durationSeconds },
+  });
+  const store = (events: InboundEvent[], now: Date) =>
+    storeEvents(
+      database.db,
+      events.map((event) => normalizeEvent(event, now)),
+      model,
+      now,
+    );
+  const contactOf = async (kind: string, value: string) =>
+    (await database.db.selectFrom('contact_identities').select('contact_id').where('kind', '=', kind as 'anonymous').where('value', '=', value).executeTakeFirstOrThrow()).contact_id;
+
+  it('keeps the same ledger, state and engagement as a re-score from the stored events, across batches, late events and a merge', async () => {
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    const at = (hours: number) => new Date(now.getTime() - hours * 3_600_000).toISOString();
+    const visitors = ['bp-a', 'bp-b', 'bp-c', 'bp-d'];
+    // Three batches of page views, out of order within each, several per cap day, some days back.
+    for (let batch = 0; batch < 3; batch += 1) {
+      const events = Array.from({ length: 40 }, (_, i) => page(visitors[i % 4]!, `bp-${batch}-${i}`, at(((i * 7 + batch * 13) % 60) + 0.5), PATHS[i % PATHS.length]!, (i * 17) % 90));
+      await store(events, now);
+    }
+    // A late event, older than everything scored for bp-a: its contact is re-scored from its history.
+    await store([page('bp-a', 'bp-late', at(200), '/pricing')], now);
+    // bp-c and bp-d turn out to be one person.
+    await store([{ type: 'identify', anonymousId: 'bp-c', userId: 'bp-user', messageId: 'bp-id-1', traits: {} }], now);
+    await store([{ type: 'identify', anonymousId: 'bp-d', userId: 'bp-user', messageId: 'bp-id-2', traits: {} }], now);
+
+    const contacts = [...new Set(await Promise.all(['bp-a', 'bp-b', 'bp-c', 'bp-d'].map((visitor) => contactOf('anonymous', visitor))))];
+    const canonical = await database.db.selectFrom('contacts').select(['id', 'merged_into']).where('id', 'in', contacts).execute();
+    const live = canonical.filter((row) => row.merged_into === null).map((row) => row.id);
+    expect(live).toHaveLength(3);
+
+    for (const contactId of live) {
+      const events = await database.db.selectFrom('events').select(['id', 'type', 'occurred_at', 'properties']).where('contact_id', '=', contactId).execute();
+      const expected = scoreEvents(
+        events.map((event) => ({ id: String(event.id), type: event.type, occurredAt: event.occurred_at.toISOString(), properties: event.properties })),
+        model,
+      );
+      const ledger = await database.db.selectFrom('score_ledger').select(['event_id', 'rule_id', 'points', 'occurred_at']).where('contact_id', '=', contactId).execute();
+      const lines = (rows: { eventId: string; ruleId: string; points: number }[]) => rows.map((row) => `${row.eventId}/${row.ruleId}/${row.points}`).sort();
+      expect(lines(ledger.map((row) => ({ eventId: String(row.event_id), ruleId: row.rule_id, points: row.points })))).toEqual(lines(expected.contributions));
+      expect(ledger.length).toBeGreaterThan(0);
+
+      const saved = await database.db.selectFrom('contact_scores').select('state').where('contact_id', '=', contactId).executeTakeFirstOrThrow();
+      expect(saved.state).toEqual(expected.state);
+
+      const contact = await database.db.selectFrom('contacts').select(['engagement_score', 'last_activity_at']).where('id', '=', contactId).executeTakeFirstOrThrow();
+      expect(contact.engagement_score).toBeCloseTo(engagementScoreAt(expected.contributions, now.getTime(), model).total, 2);
+      const newest = Math.max(...events.filter((event) => event.type !== 'identified').map((event) => event.occurred_at.getTime()));
+      expect(contact.last_activity_at?.getTime()).toBe(newest);
+    }
+
+    // No ledger line names an event or a contact that does not exist (the ledger has no foreign keys).
+    const orphans = await sql<{ n: number }>`
+      select count(*)::int as n from score_ledger l
+      where not exists (select from events e where e.id = l.event_id and e.contact_id = l.contact_id)
+         or not exists (select from contacts c where c.id = l.contact_id and c.merged_into is null)`.execute(database.db);
+    expect(orphans.rows[0]?.n).toBe(0);
+  });
+
+  it('moves last activity forward only, to the newest event of a batch, never for an identify', async () => {
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    await store(
+      [
+        page('la-visitor', 'la-1', '2026-11-20T08:00:00.000Z', '/'),
+        page('la-visitor', 'la-2', '2026-11-20T10:00:00.000Z', '/blog/a'),
+        page('la-visitor', 'la-3', '2026-11-20T09:00:00.000Z', '/docs'),
+      ],
+      now,
+    );
+    const contactId = await contactOf('anonymous', 'la-visitor');
+    const lastActivity = async () =>
+      (await database.db.selectFrom('contacts').select('last_activity_at').where('id', '=', contactId).executeTakeFirstOrThrow()).last_activity_at?.toISOString();
+    expect(await lastActivity()).toBe('2026-11-20T10:00:00.000Z');
+
+    await store([page('la-visitor', 'la-4', '2026-11-19T10:00:00.000Z', '/')], now);
+    expect(await lastActivity()).toBe('2026-11-20T10:00:00.000Z');
+
+    await store([{ type: 'identify', anonymousId: 'la-visitor', messageId: 'la-5', timestamp: '2026-11-20T11:30:00.000Z', traits: { firstName: 'Lou' } }], now);
+    expect(await lastActivity()).toBe('2026-11-20T10:00:00.000Z');
+  });
+
+  it('stores an event whose ids and properties hold a lone UTF-16 surrogate, with U+FFFD in its place, once', async () => {
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    const event = page('lone-\ud800-visitor', 'lone-\ud800', '2026-11-20T08:00:00.000Z', '/blog/\udc00');
+    const first = await store([event, page('lone-other', 'lone-ok', '2026-11-20T08:00:00.000Z', '/')], now);
+    expect(first.outcomes.map((outcome) => outcome.stored)).toEqual([true, true]);
+    const stored = await database.db.selectFrom('events').select(['message_id', 'anonymous_id', 'properties']).where('message_id', 'like', 'lone-%').orderBy('message_id').execute();
+    expect(stored).toEqual([
+      { message_id: 'lone-ok', anonymous_id: 'lone-other', properties: { path: '/', durationSeconds: 10 } },
+      { message_id: 'lone-\ufffd', anonymous_id: 'lone-\ufffd-visitor', properties: { path: '/blog/\ufffd', durationSeconds: 10 } },
+    ]);
+    // A retry is recognised by the stored (replaced) id: acknowledged, not stored twice.
+    const retry = await store([event], now);
+    expect(retry.outcomes).toEqual([{ messageId: 'lone-\ufffd', contactId: first.outcomes[0]!.contactId, stored: false }]);
+  });
+});
