@@ -85,7 +85,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   dispatcher.startSweeper();
   app.addHook('onClose', () => dispatcher.stop());
   const models = new ScoringModelStore(deps.db);
-  const ingest = createIngestService(deps.db, models, dispatcher, journeyStore);
+  const ingest = createIngestService(deps.db, models, dispatcher, { journeys: journeyStore, doubleOptIn: deps.doubleOptIn ?? false });
   const auth = createAuthenticator(deps.db);
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth });

@@ -8,7 +8,8 @@ import type { OutboxDispatcher } from './orchestrator.js';
 
 export type IngestResult = StoredOutcome;
 
-export function createIngestService(db: Db, models: ScoringModelStore, dispatcher: OutboxDispatcher, journeys?: JourneyStore) {
+export function createIngestService(db: Db, models: ScoringModelStore, dispatcher: OutboxDispatcher, options: { journeys?: JourneyStore | undefined; doubleOptIn: boolean }) {
+  const { journeys, doubleOptIn } = options;
   /**
    * Stores valid events durably (one transaction per call), then hands the orchestration they cause
    * to Temporal. The caller acknowledges once this resolves: the commit is the promise; dispatch
@@ -21,7 +22,7 @@ export function createIngestService(db: Db, models: ScoringModelStore, dispatche
     const normalized = events.map((event) => normalizeEvent(event, receivedAt, receivedIso));
     // Cached: when no active journey listens for anything, ingestion writes no journey intents at all.
     const journeyEventTypes = journeys === undefined ? undefined : (await journeys.routing(receivedAt.getTime())).eventTypes;
-    const { outcomes, outboxIds } = await storeEvents(db, normalized, model, receivedAt, journeyEventTypes);
+    const { outcomes, outboxIds } = await storeEvents(db, normalized, model, receivedAt, { ...(journeyEventTypes === undefined ? {} : { journeyEventTypes }), doubleOptIn });
     await redeemCouponsFromEvents(db, normalized);
     await dispatcher.dispatchNow(outboxIds);
     return outcomes;

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import { SIGN_UP_EVENTS, emailOf, type NormalizedEvent } from '../domain/events.js';
+import { NEWSLETTER_SIGN_UP, SIGN_UP_EVENTS, emailOf, signUpTopic, type NormalizedEvent } from '../domain/events.js';
+import type { SubscriptionStatus } from '../domain/send-policy.js';
 import { LifecycleStage, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { insertEventRows } from './bulk-insert.js';
 import { recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
+import { listSubscriptions, setSubscriptionsIn } from './consent.repository.js';
 import type { ContactIdentityTable, Database } from './database.js';
 import { enqueueIntents, type OrchestrationIntent } from './outbox.repository.js';
 
@@ -105,13 +107,19 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
  * once, applies declared traits, scores, moves stages and writes the orchestration the batch causes
  * to the outbox. Returns the outcome per event in input order and the outbox ids to dispatch.
  */
+export interface IngestionOptions {
+  /** Event types some active journey listens for; each stored event of one becomes a `journey_event` intent. */
+  journeyEventTypes?: ReadonlySet<string>;
+  /** A newsletter sign-up event subscribes its topic as pending until the contact confirms by e-mail. */
+  doubleOptIn?: boolean;
+}
+
 export async function storeEvents(
   db: Db,
   events: readonly NormalizedEvent[],
   model: CompiledScoringModel,
   now: Date,
-  /** Event types some active journey listens for; each stored event of one becomes a `journey_event` intent. */
-  journeyEventTypes: ReadonlySet<string> = new Set(),
+  options: IngestionOptions = {},
 ): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
   const outcomes: (StoredOutcome | undefined)[] = new Array(events.length);
   const firstIndexOf = new Map<string, number>();
@@ -133,7 +141,7 @@ export async function storeEvents(
   let outboxIds: number[] = [];
   if (fresh.length > 0) {
     outboxIds = await db.transaction().execute(async (trx) => {
-      const result = await storeFresh(trx, fresh.map((index) => events[index]!), model, now, journeyEventTypes);
+      const result = await storeFresh(trx, fresh.map((index) => events[index]!), model, now, options);
       fresh.forEach((index, position) => {
         const outcome = result.outcomes[position]!;
         outcomes[index] = outcome;
@@ -151,12 +159,32 @@ export async function storeEvents(
   return { outcomes: outcomes as StoredOutcome[], outboxIds };
 }
 
+/** The topics each contact signed up for in this batch's newly stored `newsletter_subscribed` events. */
+function newsletterSignUps(events: readonly NormalizedEvent[], contactOf: readonly string[], stored: ReadonlyMap<string, number>, hasEmail: ReadonlySet<string>): Map<string, Set<string>> {
+  const signUps = new Map<string, Set<string>>();
+  events.forEach((event, index) => {
+    const contactId = contactOf[index]!;
+    // Consent without an address to write to is nothing to act on; a retried event was acted on already.
+    if (event.type !== NEWSLETTER_SIGN_UP || !stored.has(event.messageId) || !hasEmail.has(contactId)) return;
+    const topics = signUps.get(contactId) ?? new Set<string>();
+    topics.add(signUpTopic(event.properties));
+    signUps.set(contactId, topics);
+  });
+  return signUps;
+}
+
+/** A sign-up asks for consent anew (even after an unsubscribe); a confirmed subscription stays confirmed. */
+async function signUpChanges(trx: Trx, contactId: string, topics: ReadonlySet<string>, doubleOptIn: boolean): Promise<{ topic: string; status: SubscriptionStatus }[]> {
+  const confirmed = new Set((await listSubscriptions(trx, contactId)).filter((subscription) => subscription.status === 'subscribed').map((subscription) => subscription.topic));
+  return [...topics].filter((topic) => !confirmed.has(topic)).map((topic) => ({ topic, status: doubleOptIn ? 'pending' : 'subscribed' }));
+}
+
 async function storeFresh(
   trx: Trx,
   events: readonly NormalizedEvent[],
   model: CompiledScoringModel,
   now: Date,
-  journeyEventTypes: ReadonlySet<string>,
+  { journeyEventTypes = new Set(), doubleOptIn = false }: IngestionOptions,
 ): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
   // 1. Identity. Advisory locks on every identifier make concurrent batches about the same person
   //    resolve one after the other, in a fixed order, so they never create two contacts for one person.
@@ -309,6 +337,12 @@ async function storeFresh(
       intents.push({ kind: 'welcome', contactId, eventId: eventIdOf.get(event.messageId)! });
     }
   });
+  for (const [contactId, topics] of newsletterSignUps(events, finalContact, eventIdOf, hasEmail)) {
+    const changed = await setSubscriptionsIn(trx, contactId, await signUpChanges(trx, contactId, topics, doubleOptIn), `event:${NEWSLETTER_SIGN_UP}`, now);
+    for (const change of changed) {
+      if (change.to === 'pending') intents.push({ kind: 'subscription_confirmation', contactId, topic: change.topic, requestedAt: now.toISOString() });
+    }
+  }
   intents.push(...(await recordStageChanges(trx, stageChanges, now)));
   if (journeyEventTypes.size > 0) {
     events.forEach((event, index) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALL_TOPICS, TOPIC_PATTERN } from './send-policy.js';
 
 // Segment's spec names: existing sites send these bodies unchanged.
 // String formats (z.email(), z.iso.datetime()) are deliberately avoided on this hot path: they make a
@@ -28,38 +29,6 @@ const common = {
   context: properties.optional(),
 };
 
-export const TrackEvent = z.object({
-  type: z.literal('track'),
-  event: eventName,
-  properties: properties.default({}),
-  ...common,
-});
-export type TrackEvent = z.infer<typeof TrackEvent>;
-
-export const IdentifyEvent = z.object({
-  type: z.literal('identify'),
-  traits: properties.default({}),
-  ...common,
-});
-export type IdentifyEvent = z.infer<typeof IdentifyEvent>;
-
-export const PageEvent = z.object({
-  type: z.literal('page'),
-  name: z.string().max(200).optional(),
-  properties: properties.default({}),
-  ...common,
-});
-export type PageEvent = z.infer<typeof PageEvent>;
-
-const requireIdentity = (event: { userId?: string | undefined; anonymousId?: string | undefined }) =>
-  event.userId !== undefined || event.anonymousId !== undefined;
-const identityIssue = { message: 'userId or anonymousId is required', path: ['userId'] };
-
-export const InboundEvent = z
-  .discriminatedUnion('type', [TrackEvent, IdentifyEvent, PageEvent])
-  .refine(requireIdentity, identityIssue);
-export type InboundEvent = z.infer<typeof InboundEvent>;
-
 /**
  * Event types the engine understands. They are public contracts: once shipped, never renamed.
  * Any other name is accepted as a custom event.
@@ -81,6 +50,112 @@ export const KnownEventType = z.enum([
   'stage_changed',
 ]);
 export type KnownEventType = z.infer<typeof KnownEventType>;
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+// The typed catalogue: the properties the engine reads from the events it understands. Only those
+// are typed, and all are optional (a shop sends what it has); any other property passes through, so
+// existing sites plug in unchanged. A known property of the wrong type is refused with its path.
+const reference = z.union([z.string().min(1).max(200), z.number().finite()]);
+const amount = z.number().finite();
+const text = (max: number) => z.string().max(max);
+const product = z.looseObject({
+  product_id: reference.optional(),
+  sku: reference.optional(),
+  name: text(500).optional(),
+  category: text(200).optional(),
+  price: amount.optional(),
+  quantity: z.number().int().min(0).optional(),
+  image_url: text(2000).optional(),
+  url: text(2000).optional(),
+});
+const basket = {
+  cart_id: reference.optional(),
+  products: z.array(product).max(500).optional(),
+  total: amount.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR').optional(),
+};
+// An e-mail that is not an address is kept as a property and ignored for identity (emailOf), not refused:
+// the form submission itself still counts.
+const signUp = { email: text(320).optional(), form: text(200).optional() };
+
+export const KNOWN_EVENT_PROPERTIES = {
+  page_viewed: z.looseObject({ url: text(4000).optional(), path: text(4000).optional(), title: text(1000).optional(), referrer: text(4000).optional() }),
+  form_submitted: z.looseObject(signUp),
+  newsletter_subscribed: z.looseObject({
+    ...signUp,
+    topic: z
+      .string()
+      .regex(TOPIC_PATTERN, 'a topic is lowercase letters, digits and _ (e.g. "newsletter")')
+      .refine((topic) => topic !== ALL_TOPICS, `"${ALL_TOPICS}" is not a topic one subscribes to`)
+      .optional(),
+  }),
+  guide_requested: z.looseObject({ ...signUp, guide: text(200).optional() }),
+  quote_requested: z.looseObject(signUp),
+  cart_updated: z.looseObject(basket),
+  checkout_started: z.looseObject({ ...basket, order_id: reference.optional() }),
+  order_completed: z.looseObject({ ...basket, order_id: reference.optional(), revenue: amount.optional(), coupon: text(100).optional() }),
+  wishlist_added: z.looseObject({ product_id: reference.optional(), name: text(500).optional(), category: text(200).optional(), price: amount.optional() }),
+  email_opened: z.looseObject({ email_id: text(200).optional() }),
+  email_clicked: z.looseObject({ email_id: text(200).optional(), url: text(4000).optional() }),
+  survey_answered: z.looseObject({ score: amount.optional(), survey_id: reference.optional(), order_id: reference.optional() }),
+  coupon_redeemed: z.looseObject({ code: z.string().min(1).max(100) }),
+  stage_changed: z.looseObject({}),
+} satisfies Record<KnownEventType, z.ZodType>;
+
+function checkCatalogue(type: string, props: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
+  const schema = (KNOWN_EVENT_PROPERTIES as Record<string, z.ZodType | undefined>)[type];
+  if (schema === undefined) return;
+  const result = schema.safeParse(props);
+  if (result.success) return;
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['properties', ...issue.path] });
+}
+
+export const TrackEvent = z
+  .object({
+    type: z.literal('track'),
+    event: eventName,
+    properties: properties.default({}),
+    ...common,
+  })
+  .superRefine((event, ctx) => checkCatalogue(event.event, event.properties, ctx));
+export type TrackEvent = z.infer<typeof TrackEvent>;
+
+export const IdentifyEvent = z.object({
+  type: z.literal('identify'),
+  traits: properties.default({}),
+  ...common,
+});
+export type IdentifyEvent = z.infer<typeof IdentifyEvent>;
+
+export const PageEvent = z
+  .object({
+    type: z.literal('page'),
+    name: z.string().max(200).optional(),
+    properties: properties.default({}),
+    ...common,
+  })
+  .superRefine((event, ctx) => checkCatalogue('page_viewed', event.properties, ctx));
+export type PageEvent = z.infer<typeof PageEvent>;
+
+const requireIdentity = (event: { userId?: string | undefined; anonymousId?: string | undefined }) =>
+  event.userId !== undefined || event.anonymousId !== undefined;
+const identityIssue = { message: 'userId or anonymousId is required', path: ['userId'] };
+
+export const InboundEvent = z
+  .discriminatedUnion('type', [TrackEvent, IdentifyEvent, PageEvent])
+  .refine(requireIdentity, identityIssue);
+export type InboundEvent = z.infer<typeof InboundEvent>;
+
+
+/** A newsletter sign-up subscribes its `topic` property (`newsletter` when absent). */
+export const NEWSLETTER_SIGN_UP = 'newsletter_subscribed';
+export const DEFAULT_SIGN_UP_TOPIC = 'newsletter';
+
+export function signUpTopic(properties: Record<string, unknown>): string {
+  const topic = properties['topic'];
+  return typeof topic === 'string' ? topic : DEFAULT_SIGN_UP_TOPIC;
+}
 
 /** Events that make an anonymous visitor a known lead when they carry an e-mail address. */
 export const SIGN_UP_EVENTS: ReadonlySet<string> = new Set([
@@ -149,7 +224,6 @@ export function normalizeEvent(event: InboundEvent, receivedAt: Date, receivedIs
   }
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The e-mail address an event carries, from traits first, then properties. */
 export function emailOf(event: Pick<NormalizedEvent, 'traits' | 'properties'>): string | undefined {

@@ -39,6 +39,8 @@ export interface EngineOptions {
   smtpRatePerSecond?: number;
   /** Send to this SMTP server instead of the in-process catcher (e.g. a catcher in a child process). */
   smtpUrl?: string;
+  /** DOUBLE_OPT_IN: sign-ups stay pending until confirmed by e-mail. */
+  doubleOptIn?: boolean;
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
@@ -68,6 +70,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     mailbox: { messages: () => smtp.messages() },
     logLevel: 'silent',
     links: { secret: linkSecret },
+    doubleOptIn: options.doubleOptIn ?? false,
   });
   await app.listen({ port, host: '127.0.0.1' });
   const [write, admin, sales] = await Promise.all([

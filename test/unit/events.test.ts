@@ -63,4 +63,29 @@ describe('inbound events', () => {
     const event = normalizeEvent(InboundEvent.parse({ type: 'identify', userId: 'u-\ud83d\ude00', anonymousId: 'a-\udc00', messageId: 'm-\ud800x' }), new Date());
     expect(event).toMatchObject({ userId: 'u-\ud83d\ude00', anonymousId: 'a-\ufffd', messageId: 'm-\ufffdx' });
   });
+
+  describe('the typed catalogue', () => {
+    const track = (event: string, properties: Record<string, unknown>) => InboundEvent.safeParse({ type: 'track', event, userId: 'u', messageId: 'm', properties });
+    const issuesOf = (result: ReturnType<typeof track>) => result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+
+    it('refuses a known property of the wrong type, naming its path', () => {
+      expect(issuesOf(track('order_completed', { order_id: 'o-1', total: '42.00' }))).toEqual([expect.stringMatching(/^properties\.total: .*number/)]);
+      expect(issuesOf(track('cart_updated', { products: [{ sku: 'A', quantity: -1 }] }))).toEqual([expect.stringMatching(/^properties\.products\.0\.quantity: /)]);
+      expect(issuesOf(track('order_completed', { currency: 'euro' }))).toEqual(['properties.currency: expected an ISO 4217 code such as EUR']);
+      expect(issuesOf(track('coupon_redeemed', {}))).toEqual([expect.stringMatching(/^properties\.code: /)]);
+      expect(issuesOf(track('newsletter_subscribed', { topic: 'Weekly News' }))).toEqual(['properties.topic: a topic is lowercase letters, digits and _ (e.g. "newsletter")']);
+      expect(issuesOf(track('newsletter_subscribed', { topic: 'all' }))).toEqual(['properties.topic: "all" is not a topic one subscribes to']);
+      expect(issuesOf(InboundEvent.safeParse({ type: 'page', anonymousId: 'a', messageId: 'm', properties: { url: 42 } }))).toEqual([expect.stringMatching(/^properties\.url: /)]);
+    });
+
+    it('lets other properties, numeric ids and custom events through unchanged', () => {
+      const order = track('order_completed', { order_id: 1042, total: 42, products: [{ product_id: 7, price: 21, quantity: 2, colour: 'teal' }], gift_wrap: true });
+      expect(order.success).toBe(true);
+      expect(order.data).toMatchObject({ properties: { gift_wrap: true, products: [{ colour: 'teal' }] } });
+      expect(track('order_completed', {}).success).toBe(true);
+      expect(track('Video Played', { total: 'not a number, and not ours to type' }).success).toBe(true);
+      // A sign-up with a mistyped address still counts as a form submission; it just identifies no one.
+      expect(track('form_submitted', { email: 'ada@example' }).success).toBe(true);
+    });
+  });
 });
