@@ -59,7 +59,11 @@ export async function dispatchPending(
       .forUpdate()
       .skipLocked();
     if (options.ids !== undefined) query = query.where('id', 'in', options.ids);
-    const rows = (await query.execute()).map((row) => ({ id: row.id, intent: row.payload as OrchestrationIntent }));
+    const claimed = (await query.execute()).map((row) => ({ id: row.id, intent: row.payload as OrchestrationIntent }));
+    // A contact's earlier intent that another dispatcher holds (or that `ids` left out) goes first: this
+    // claim leaves that contact's intents pending, untouched, for a later sweep to take in order.
+    const waiting = await contactsWithEarlierIntents(trx, claimed);
+    const rows = claimed.filter((row) => !waiting.has(row.intent.contactId));
     if (rows.length === 0) return { dispatched: 0, failed: 0 };
     const sweep = await begin(trx, rows.map((row) => row.intent));
     const lanes = new Map<string, typeof rows>();
@@ -92,4 +96,19 @@ export async function dispatchPending(
     }
     return { dispatched: dispatched.length, failed: failed.length };
   });
+}
+
+async function contactsWithEarlierIntents(trx: Transaction<Database>, claimed: readonly { id: number; intent: OrchestrationIntent }[]): Promise<Set<string>> {
+  if (claimed.length === 0) return new Set();
+  const ids = claimed.map((row) => row.id);
+  const rows = await trx
+    .selectFrom('orchestration_outbox')
+    .select(sql<string>`payload->>'contactId'`.as('contact_id'))
+    .distinct()
+    .where('dispatched_at', 'is', null)
+    .where('id', '<', Math.max(...ids))
+    .where('id', 'not in', ids)
+    .where(sql<string>`payload->>'contactId'`, 'in', [...new Set(claimed.map((row) => row.intent.contactId))])
+    .execute();
+  return new Set(rows.map((row) => row.contact_id));
 }

@@ -5,7 +5,7 @@ import { createJourneyService } from '../../api/journeys.service.js';
 import { createTemporalOrchestrator, type Orchestrator } from '../../api/orchestrator.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { JourneyStore } from '../../db/journey.repository.js';
-import { dispatchPending } from '../../db/outbox.repository.js';
+import { dispatchPending, type OrchestrationIntent } from '../../db/outbox.repository.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { normalizeEvent } from '../../domain/events.js';
 import { journeyWorkflowId } from '../../workflows/ids.js';
@@ -66,24 +66,44 @@ describe('routing journey intents from the outbox', () => {
   const entriesOf = (journeyId: string) => database.db.selectFrom('journey_entries').select(['cause', 'workflow_id']).where('journey_id', '=', journeyId).execute();
   const intents = (ids: number[]) => database.db.selectFrom('orchestration_outbox').select(['id', 'dispatched_at', 'attempts', 'last_error']).where('id', 'in', ids).orderBy('id').execute();
 
-  it('admits a person once under re-entry "never" when two dispatchers route their intents at the same time', async () => {
+  it('admits a person once under re-entry "never" when two dispatchers route intents of that person at the same time', async () => {
     await publish(cartJourney('never', { reEntry: { policy: 'never' }, maxConcurrentRunsPerContact: 5 }));
+    /** One dispatcher's claim of one intent, routed in its own transaction (as another API process would). */
+    const sweep = (id: number) =>
+      database.db.transaction().execute(async (trx) => {
+        const [row] = await trx.selectFrom('orchestration_outbox').select('payload').where('id', '=', id).forUpdate().execute();
+        const intent = row!.payload as OrchestrationIntent;
+        const claim = await orchestrate(trx, [intent]);
+        await claim.dispatch(intent);
+        await claim.finish();
+        await trx.updateTable('orchestration_outbox').set({ dispatched_at: new Date() }).where('id', '=', id).execute();
+      });
     for (const person of ['ana', 'ben', 'cid']) {
       // Two carts: two workflow ids, so only the entry lock and the policy keep the second one out.
       const [first, second] = await ingest(person, [
         { event: 'never_cart_updated', properties: { cart_id: `${person}-1` } },
         { event: 'never_cart_updated', properties: { cart_id: `${person}-2` } },
       ]);
-      const outcomes = await Promise.all([dispatchPending(database.db, orchestrate, { ids: [first!] }), dispatchPending(database.db, orchestrate, { ids: [second!] })]);
-      expect(outcomes).toEqual([
-        { dispatched: 1, failed: 0 },
-        { dispatched: 1, failed: 0 },
-      ]);
+      await Promise.all([sweep(first!), sweep(second!)]);
     }
     const runs = await runsOf('never');
     expect(runs).toHaveLength(3);
-    expect(new Set(runs.map((run) => run.id.split(':contact:')[1]?.split(':key:')[0])).size).toBe(3);
+    expect(new Set(runs.map((run) => run.id.split(':key:')[0])).size).toBe(3);
     expect(await entriesOf('never')).toHaveLength(3);
+  });
+
+  it('routes a person\'s later intent only after the earlier one: a dispatcher that claims only the later one leaves it pending', async () => {
+    await publish(cartJourney('later', { reEntry: { policy: 'never' }, maxConcurrentRunsPerContact: 5 }));
+    const [first, second] = await ingest('dot', [
+      { event: 'later_cart_updated', properties: { cart_id: 'd-1' } },
+      { event: 'later_cart_updated', properties: { cart_id: 'd-2' } },
+    ]);
+    expect(await Promise.all([dispatchPending(database.db, orchestrate, { ids: [second!] }), dispatchPending(database.db, orchestrate, { ids: [first!] })])).toEqual([
+      { dispatched: 0, failed: 0 },
+      { dispatched: 1, failed: 0 },
+    ]);
+    expect(await dispatchPending(database.db, orchestrate)).toEqual({ dispatched: 1, failed: 0 });
+    expect((await runsOf('later')).map((run) => run.entry_key)).toEqual(['d-1']);
   });
 
   it('keeps a person\'s intents in order within one sweep: the order reaches the run its cart started', async () => {
@@ -100,8 +120,26 @@ describe('routing journey intents from the outbox', () => {
     const contactId = run!.id.split(':contact:')[1]!.split(':key:')[0]!;
     expect(run?.id).toBe(journeyWorkflowId('order', contactId, 'd-1'));
     const history = await env.client.workflow.getHandle(run!.id).fetchHistory();
-    const signals = (history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes !== undefined && event.workflowExecutionSignaledEventAttributes !== null);
-    expect(signals).toHaveLength(1);
+    expect((history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes != null)).toHaveLength(1);
+  });
+
+  it('leaves a person\'s later intent pending while another dispatcher holds an earlier one, then routes both in order', async () => {
+    await publish(cartJourney('held'));
+    const [entry] = await ingest('gil', [{ event: 'held_cart_updated', properties: { cart_id: 'g-1' } }]);
+    const [order] = await ingest('gil', [{ event: 'held_order_completed', properties: { cart_id: 'g-1' } }]);
+    await database.db.transaction().execute(async (trx) => {
+      // Another dispatcher has claimed the entry and not finished with it.
+      await trx.selectFrom('orchestration_outbox').select('id').where('id', '=', entry!).forUpdate().execute();
+      expect(await dispatchPending(database.db, orchestrate, { ids: [order!] })).toEqual({ dispatched: 0, failed: 0 });
+      expect(await dispatchPending(database.db, orchestrate)).toEqual({ dispatched: 0, failed: 0 });
+    });
+    expect(await intents([order!])).toEqual([{ id: order, dispatched_at: null, attempts: 0, last_error: null }]);
+    expect(await runsOf('held')).toEqual([]);
+
+    expect(await dispatchPending(database.db, orchestrate)).toEqual({ dispatched: 2, failed: 0 });
+    const [run] = await runsOf('held');
+    const history = await env.client.workflow.getHandle(run!.id).fetchHistory();
+    expect((history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes != null)).toHaveLength(1);
   });
 
   it('hands a replayed intent over without a second entry, and records each entry once per cause', async () => {
