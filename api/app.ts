@@ -78,7 +78,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   });
 
   const journeyStore = new JourneyStore(deps.db);
-  const journeyRouter = createJourneyRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, journeys: journeyStore });
+  const journeyRouter = createJourneyRouter({ temporal: deps.temporal, taskQueue: deps.taskQueue, journeys: journeyStore });
   const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue, journeyRouter), (error) =>
     app.log.warn({ err: error }, 'orchestration dispatch failed; the outbox sweeper retries'),
   );

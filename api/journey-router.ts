@@ -1,10 +1,21 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { sql } from 'kysely';
-import type { Db } from '../db/connection.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
 import { canonicalContactIds } from '../db/ingestion.js';
-import type { JourneyStore, RoutableVersion } from '../db/journey.repository.js';
+import type { JourneyRouting, JourneyStore, RoutableVersion } from '../db/journey.repository.js';
 import { versionKey } from '../db/journey.repository.js';
-import { inFlightRunsOfContact, previousRuns } from '../db/journey-routing.queries.js';
+import {
+  entriesByCause,
+  eventsForRouting,
+  inFlightRunsOfContacts,
+  lockJourneyEntries,
+  pairKey,
+  previousRunsOfPairs,
+  type InFlightRun,
+  type RoutedEvent,
+} from '../db/journey-routing.queries.js';
+import type { OrchestrationIntent } from '../db/outbox.repository.js';
+import type { PreviousRun } from '../domain/journeys/event-routing.js';
 import type { JourneyDefinition } from '../domain/journeys/definition.js';
 import { entryKeyOf, eventMatches, type MatchableEvent } from '../domain/journeys/evaluate.js';
 import { eventPathsRead, propertiesFor, reEntryDecision } from '../domain/journeys/event-routing.js';
@@ -33,60 +44,151 @@ function listensTo(definition: JourneyDefinition, type: string): boolean {
   return definition.exits.some((exit) => exit.event === type) || Object.values(definition.nodes).some((node) => node.type === 'wait_for_event' && node.event === type);
 }
 
+type RunEvent = MatchableEvent & { id: string; occurredAt: string };
+
+/** One journey whose entry matches the intent: admitted (or refused) for the contact under `cause`. */
+interface Admission {
+  routable: RoutableVersion;
+  contactId: string;
+  cause: string;
+  entryKey: string | undefined;
+  entryEvent: JourneyWorkflowInput['entryEvent'];
+}
+
+/** What routing one intent takes, worked out for the whole sweep before any lock is taken. */
+interface IntentPlan {
+  contactId: string;
+  /** Told to the contact's runs first; absent when no run can hear it. */
+  signal: RunEvent | undefined;
+  admissions: Admission[];
+  refused: JourneyEntryOutcome[];
+}
+
+/**
+ * Routing for one claim of outbox intents, in the transaction that claimed them. Everything the
+ * intents need is read in a few set-based queries after the entry locks of every (journey, contact)
+ * they may admit are taken; decisions then update that state as each intent is routed, and the
+ * entries and runs are written together at the end, before the locks go with the commit.
+ */
+export interface JourneySweep {
+  /** The person an intent is about, merges followed: intents of one person must be routed one after the other. */
+  contactOf(intent: OrchestrationIntent): string;
+  /** A stored event some journey listens for: tell the contact's runs, then admit it where the entry matches. */
+  routeEvent(intent: { eventId: number }): Promise<JourneyEntryOutcome[]>;
+  /** A lifecycle stage change: runs that hear `stage_changed` are told, then "stage entered" journeys admit. */
+  routeStageChange(intent: { transitionId: number }): Promise<JourneyEntryOutcome[]>;
+  /**
+   * Whether an active journey that sends the welcome e-mail itself (the nurture template does)
+   * admits this stored sign-up: then that journey welcomes the contact, not the built-in workflow.
+   */
+  welcomesSignUp(eventId: number): boolean;
+  /** Writes the entries and runs admitted in this sweep; once, after every intent was routed. */
+  record(): Promise<void>;
+}
+
+const stageMessageId = (transitionId: number) => `stage-transition:${transitionId}`;
+const causeKey = (journeyId: string, cause: string) => `${journeyId}\n${cause}`;
+
+function planEvent(routing: JourneyRouting, contactId: string, row: RoutedEvent): IntentPlan {
+  const event = { id: row.id, type: row.type, occurredAt: row.occurredAt.toISOString(), properties: row.properties };
+  const plan: IntentPlan = { contactId, signal: event, admissions: [], refused: [] };
+  for (const routable of routing.entries) {
+    const entry = routable.definition.entry;
+    if (entry.kind !== 'event' || !eventMatches(entry, event)) continue;
+    const entryKey = entryKeyOf(routable.definition.entryKey, event);
+    if (routable.definition.entryKey !== undefined && entryKey === undefined) {
+      plan.refused.push({ journeyId: routable.journeyId, entered: false, reason: `the event has no ${routable.definition.entryKey}` });
+      continue;
+    }
+    const entryEvent = { eventId: event.id, type: event.type, properties: propertiesFor(eventPathsRead(routable.definition), event) };
+    plan.admissions.push({ routable, contactId, cause: `event:${event.id}`, entryKey, entryEvent });
+  }
+  return plan;
+}
+
+function planStageChange(routing: JourneyRouting, contactId: string, intent: { from: string; to: string; transitionId: number }, stored: RoutedEvent | undefined): IntentPlan {
+  const properties = { from: intent.from, to: intent.to };
+  const cause = stageMessageId(intent.transitionId);
+  return {
+    contactId,
+    // Stored by recordStageChanges under this message id, in the transaction that wrote the intent.
+    signal: stored === undefined || !routing.eventTypes.has(STAGE_CHANGED) ? undefined : { id: stored.id, type: STAGE_CHANGED, occurredAt: stored.occurredAt.toISOString(), properties },
+    admissions: routing.entries
+      .filter(({ definition: { entry } }) => entry.kind === 'stage_entered' && entry.stage === intent.to)
+      .map((routable) => ({ routable, contactId, cause, entryKey: undefined, entryEvent: { eventId: cause, type: STAGE_CHANGED, properties } })),
+    refused: [],
+  };
+}
+
 /**
  * Routes stored events into journeys: running runs of the contact hear the event by signal, then
  * active journeys whose entry matches admit the contact (re-entry policy and per-contact limit
  * checked against `journey_runs`) by starting the interpreter with the frozen active version.
  * Every step is idempotent, so the outbox may hand the same intent over twice.
  */
-export function createJourneyRouter(deps: { db: Db; temporal: Client; taskQueue: string; journeys: JourneyStore; now?: () => Date }) {
+export function createJourneyRouter(deps: { temporal: Client; taskQueue: string; journeys: JourneyStore; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
 
-  async function signalRuns(contactId: string, event: MatchableEvent & { id: string; occurredAt: string }): Promise<number> {
+  async function begin(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<JourneySweep> {
     const routing = await deps.journeys.routing();
-    const runs = await inFlightRunsOfContact(deps.db, contactId);
-    let signalled = 0;
-    for (const run of runs) {
-      const routable = routing.versions.get(versionKey(run.journeyId, run.version));
-      if (routable === undefined || !listensTo(routable.definition, event.type)) continue;
-      const entryKey = entryKeyOf(routable.definition.entryKey, event);
-      if (!acceptsAnyKey(routable.definition, event.type) && (entryKey ?? null) !== run.entryKey) continue;
-      const payload: JourneyEventPayload = {
-        eventId: event.id,
-        type: event.type,
-        occurredAt: event.occurredAt,
-        properties: propertiesFor(eventPathsRead(routable.definition), event),
-        ...(entryKey === undefined ? {} : { entryKey }),
-      };
-      try {
-        await deps.temporal.workflow.getHandle(run.workflowId).signal(journeyEventSignal, payload);
-        signalled += 1;
-      } catch (error) {
-        // The run ended between the query and the signal: nothing left to tell.
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
+    const eventIds = intents.flatMap((intent) => (intent.kind === 'journey_event' ? [intent.eventId] : intent.kind === 'welcome' && intent.eventId !== undefined ? [intent.eventId] : []));
+    const stageChanges = intents.flatMap((intent) => (intent.kind === 'stage_changed' ? [intent] : []));
+    const stored = await eventsForRouting(trx, eventIds, routing.eventTypes.has(STAGE_CHANGED) ? stageChanges.map((intent) => stageMessageId(intent.transitionId)) : []);
+    const events = new Map(stored.map((row) => [row.id, row]));
+    const byMessageId = new Map(stored.map((row) => [row.messageId, row]));
+    const canonical = await canonicalContactIds(trx, [...intents.map((intent) => intent.contactId), ...stored.map((row) => row.contactId)]);
+    const personOf = (contactId: string) => canonical.get(contactId) ?? contactId;
+
+    // An erased contact's events are gone: nothing to route for them.
+    const eventPlans = new Map<number, IntentPlan>();
+    const stagePlans = new Map<number, IntentPlan>();
+    for (const intent of intents) {
+      if (intent.kind === 'journey_event') {
+        const row = events.get(String(intent.eventId));
+        if (row !== undefined) eventPlans.set(intent.eventId, planEvent(routing, personOf(row.contactId), row));
+      } else if (intent.kind === 'stage_changed') {
+        stagePlans.set(intent.transitionId, planStageChange(routing, personOf(intent.contactId), intent, byMessageId.get(stageMessageId(intent.transitionId))));
       }
     }
-    return signalled;
-  }
+    const plans = [...eventPlans.values(), ...stagePlans.values()];
+    const admissions = plans.flatMap((plan) => plan.admissions);
+    const pairs = admissions.map(({ routable, contactId }) => ({ journeyId: routable.journeyId, contactId }));
+    await lockJourneyEntries(trx, pairs);
+    const inFlight = await inFlightRunsOfContacts(trx, plans.filter((plan) => plan.signal !== undefined).map((plan) => plan.contactId));
+    const entered = await entriesByCause(trx, admissions.map(({ routable, cause }) => ({ journeyId: routable.journeyId, cause })));
+    const previous = await previousRunsOfPairs(trx, pairs);
+    const admitted: { run: InFlightRun; runId: string; cause: string; at: Date }[] = [];
 
-  /**
-   * Admits one contact into one journey version for one cause, at most once per cause. An advisory
-   * lock per journey and contact makes two entries of the same person decide one after the other.
-   */
-  async function admit(
-    routable: RoutableVersion,
-    contactId: string,
-    cause: string,
-    entryKey: string | undefined,
-    entryEvent: JourneyWorkflowInput['entryEvent'],
-  ): Promise<JourneyEntryOutcome> {
-    const { journeyId, version, definition } = routable;
-    return deps.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`journey-entry:${journeyId}:${contactId}`}, 0))`.execute(trx);
-      const already = await trx.selectFrom('journey_entries').select('workflow_id').where('journey_id', '=', journeyId).where('cause', '=', cause).executeTakeFirst();
-      if (already !== undefined) return { journeyId, entered: false, workflowId: already.workflow_id, reason: 'this cause already admitted the contact' };
+    async function signalRuns(contactId: string, event: RunEvent): Promise<void> {
+      for (const run of inFlight.get(contactId) ?? []) {
+        const routable = routing.versions.get(versionKey(run.journeyId, run.version));
+        if (routable === undefined || !listensTo(routable.definition, event.type)) continue;
+        const entryKey = entryKeyOf(routable.definition.entryKey, event);
+        if (!acceptsAnyKey(routable.definition, event.type) && (entryKey ?? null) !== run.entryKey) continue;
+        const payload: JourneyEventPayload = {
+          eventId: event.id,
+          type: event.type,
+          occurredAt: event.occurredAt,
+          properties: propertiesFor(eventPathsRead(routable.definition), event),
+          ...(entryKey === undefined ? {} : { entryKey }),
+        };
+        try {
+          await deps.temporal.workflow.getHandle(run.workflowId).signal(journeyEventSignal, payload);
+        } catch (error) {
+          // The run ended after the sweep read it: nothing left to tell.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+      }
+    }
+
+    /** Admits one contact into one journey version for one cause, at most once per cause, under the pair's entry lock. */
+    async function admit({ routable, contactId, cause, entryKey, entryEvent }: Admission): Promise<JourneyEntryOutcome> {
+      const { journeyId, version, definition } = routable;
+      const already = entered.get(causeKey(journeyId, cause));
+      if (already !== undefined) return { journeyId, entered: false, workflowId: already, reason: 'this cause already admitted the contact' };
       const at = now();
-      const decision = reEntryDecision(definition.reEntry, definition.maxConcurrentRunsPerContact, await previousRuns(trx, journeyId, contactId), at);
+      const runs: PreviousRun[] = previous.get(pairKey({ journeyId, contactId })) ?? [];
+      const decision = reEntryDecision(definition.reEntry, definition.maxConcurrentRunsPerContact, runs, at);
       if (!decision.enter) return { journeyId, entered: false, reason: decision.reason };
 
       const workflowId = journeyWorkflowId(journeyId, contactId, entryKey);
@@ -100,89 +202,72 @@ export function createJourneyRouter(deps: { db: Db; temporal: Client; taskQueue:
         if (error instanceof WorkflowExecutionAlreadyStartedError) return { journeyId, entered: false, workflowId, reason: 'a run with this workflow id is in flight' };
         throw error;
       }
-      // The run's own first visit writes this row too; whichever comes second leaves the other's alone.
-      await trx
-        .insertInto('journey_runs')
-        .values({ id: workflowId, run_id: runId, journey_id: journeyId, version, contact_id: contactId, entry_key: entryKey ?? null, status: 'running', current_node: definition.start, started_at: at, updated_at: at, ended_at: null })
-        .onConflict((oc) => oc.columns(['id', 'run_id']).doNothing())
-        .execute();
-      await trx.insertInto('journey_entries').values({ journey_id: journeyId, cause, contact_id: contactId, version, workflow_id: workflowId, run_id: runId, entered_at: at }).execute();
+      // Later intents of this sweep see the run: its entry, its place against the policy, its signals.
+      const run: InFlightRun = { workflowId, journeyId, version, contactId, entryKey: entryKey ?? null, currentNode: definition.start };
+      entered.set(causeKey(journeyId, cause), workflowId);
+      runs.push({ status: 'running', startedAt: at, endedAt: null });
+      previous.set(pairKey({ journeyId, contactId }), runs);
+      inFlight.get(contactId)?.push(run);
+      admitted.push({ run, runId, cause, at });
       return { journeyId, entered: true, workflowId };
-    });
-  }
-
-  /** A stored event some journey listens for: tell the contact's runs, then admit it where the entry matches. */
-  async function routeEvent(intent: { eventId: number; contactId: string }): Promise<JourneyEntryOutcome[]> {
-    const row = await deps.db
-      .selectFrom('events')
-      .select(['id', 'type', 'occurred_at', 'properties', 'contact_id'])
-      .where('id', '=', String(intent.eventId))
-      .executeTakeFirst();
-    // An erased contact's events are gone: nothing to route.
-    if (row === undefined) return [];
-    const contactId = (await canonicalContactIds(deps.db, [row.contact_id])).get(row.contact_id) ?? row.contact_id;
-    const event = { id: String(row.id), type: row.type, occurredAt: row.occurred_at.toISOString(), properties: row.properties };
-    // Runs first: an entry event must not reach the run it starts as if it came later.
-    await signalRuns(contactId, event);
-    const outcomes: JourneyEntryOutcome[] = [];
-    for (const routable of (await deps.journeys.routing()).entries) {
-      const entry = routable.definition.entry;
-      if (entry.kind !== 'event' || !eventMatches(entry, event)) continue;
-      const entryKey = entryKeyOf(routable.definition.entryKey, event);
-      if (routable.definition.entryKey !== undefined && entryKey === undefined) {
-        outcomes.push({ journeyId: routable.journeyId, entered: false, reason: `the event has no ${routable.definition.entryKey}` });
-        continue;
-      }
-      const entryEvent = { eventId: event.id, type: event.type, properties: propertiesFor(eventPathsRead(routable.definition), event) };
-      outcomes.push(await admit(routable, contactId, `event:${event.id}`, entryKey, entryEvent));
     }
-    return outcomes;
-  }
 
-  /**
-   * Whether an active journey that sends the welcome e-mail itself (the nurture template does)
-   * admits this stored sign-up: then that journey welcomes the contact, not the built-in workflow.
-   */
-  async function welcomesSignUp(eventId: number): Promise<boolean> {
-    const { entries } = await deps.journeys.routing();
-    const welcoming = entries.filter(({ definition }) => definition.entry.kind === 'event' && Object.values(definition.nodes).some((node) => node.type === 'send_email' && node.template === WELCOME_TEMPLATE));
-    if (welcoming.length === 0) return false;
-    const row = await deps.db.selectFrom('events').select(['type', 'properties']).where('id', '=', String(eventId)).executeTakeFirst();
-    if (row === undefined) return false;
-    const event = { type: row.type, properties: row.properties };
-    return welcoming.some(({ definition }) => {
-      const { entry } = definition;
-      if (entry.kind !== 'event' || !eventMatches(entry, event)) return false;
-      return definition.entryKey === undefined || entryKeyOf(definition.entryKey, event) !== undefined;
-    });
-  }
-
-  /**
-   * A lifecycle stage change: runs that wait for or exit on `stage_changed` (nurture ends when sales
-   * accept the lead) hear it, then journeys whose entry is "stage entered X" admit the contact.
-   */
-  async function routeStageChange(intent: { contactId: string; from: string; to: string; transitionId: number }): Promise<JourneyEntryOutcome[]> {
-    const outcomes: JourneyEntryOutcome[] = [];
-    const routing = await deps.journeys.routing();
-    const entries = routing.entries.filter((routable) => routable.definition.entry.kind === 'stage_entered' && routable.definition.entry.stage === intent.to);
-    const heard = routing.eventTypes.has(STAGE_CHANGED);
-    if (entries.length === 0 && !heard) return outcomes;
-    const contactId = (await canonicalContactIds(deps.db, [intent.contactId])).get(intent.contactId) ?? intent.contactId;
-    if (heard) {
-      // Stored by recordStageChanges under this message id, in the transaction that wrote the intent.
-      const row = await deps.db.selectFrom('events').select(['id', 'occurred_at']).where('message_id', '=', `stage-transition:${intent.transitionId}`).executeTakeFirst();
-      if (row !== undefined) {
-        await signalRuns(contactId, { id: String(row.id), type: STAGE_CHANGED, occurredAt: row.occurred_at.toISOString(), properties: { from: intent.from, to: intent.to } });
-      }
+    async function route(plan: IntentPlan | undefined): Promise<JourneyEntryOutcome[]> {
+      if (plan === undefined) return [];
+      // Runs first: an entry event must not reach the run it starts as if it came later.
+      if (plan.signal !== undefined) await signalRuns(plan.contactId, plan.signal);
+      const outcomes = [...plan.refused];
+      for (const admission of plan.admissions) outcomes.push(await admit(admission));
+      return outcomes;
     }
-    const cause = `stage-transition:${intent.transitionId}`;
-    for (const routable of entries) {
-      outcomes.push(await admit(routable, contactId, cause, undefined, { eventId: cause, type: 'stage_changed', properties: { from: intent.from, to: intent.to } }));
-    }
-    return outcomes;
+
+    return {
+      contactOf: (intent) => personOf(intent.contactId),
+      routeEvent: (intent) => route(eventPlans.get(intent.eventId)),
+      routeStageChange: (intent) => route(stagePlans.get(intent.transitionId)),
+      welcomesSignUp(eventId) {
+        const row = events.get(String(eventId));
+        if (row === undefined) return false;
+        const event = { type: row.type, properties: row.properties };
+        return routing.entries.some(({ definition }) => {
+          const { entry } = definition;
+          if (entry.kind !== 'event' || !Object.values(definition.nodes).some((node) => node.type === 'send_email' && node.template === WELCOME_TEMPLATE)) return false;
+          if (!eventMatches(entry, event)) return false;
+          return definition.entryKey === undefined || entryKeyOf(definition.entryKey, event) !== undefined;
+        });
+      },
+      async record() {
+        if (admitted.length === 0) return;
+        // The run's own first visit writes its row too; whichever comes second leaves the other's alone.
+        await trx
+          .insertInto('journey_runs')
+          .values(
+            admitted.map(({ run, runId, at }) => ({
+              id: run.workflowId,
+              run_id: runId,
+              journey_id: run.journeyId,
+              version: run.version,
+              contact_id: run.contactId,
+              entry_key: run.entryKey,
+              status: 'running' as const,
+              current_node: run.currentNode,
+              started_at: at,
+              updated_at: at,
+              ended_at: null,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['id', 'run_id']).doNothing())
+          .execute();
+        await trx
+          .insertInto('journey_entries')
+          .values(admitted.map(({ run, runId, cause, at }) => ({ journey_id: run.journeyId, cause, contact_id: run.contactId, version: run.version, workflow_id: run.workflowId, run_id: runId, entered_at: at })))
+          .execute();
+        admitted.length = 0;
+      },
+    };
   }
 
-  return { routeEvent, routeStageChange, welcomesSignUp };
+  return { begin };
 }
 
 export type JourneyRouter = ReturnType<typeof createJourneyRouter>;

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
-import { dispatchPending, type OrchestrationIntent } from '../db/outbox.repository.js';
+import { dispatchPending, type BeginSweep, type OrchestrationIntent } from '../db/outbox.repository.js';
 import type { handoffWorkflow, HandoffWorkflowInput } from '../workflows/handoff.workflow.js';
 import { handoffWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
 import type { stageReviewWorkflow } from '../workflows/stage-review.workflow.js';
@@ -8,55 +8,63 @@ import type { subscriptionConfirmationWorkflow } from '../workflows/subscription
 import type { welcomeWorkflow } from '../workflows/welcome.workflow.js';
 import type { JourneyRouter } from './journey-router.js';
 
-/** Hands one outbox intent to Temporal. Idempotent: workflow ids are business keys. */
-export type Orchestrator = (intent: OrchestrationIntent) => Promise<void>;
+/** Hands claimed outbox intents to Temporal. Idempotent: workflow ids are business keys, journey entries are kept per cause. */
+export type Orchestrator = BeginSweep;
 
 export function createTemporalOrchestrator(client: Client, taskQueue: string, journeys?: JourneyRouter): Orchestrator {
-  return async (intent) => {
-    switch (intent.kind) {
-      case 'welcome':
-        // A published journey that admits this sign-up and sends the welcome itself: one welcome per person.
-        if (intent.eventId !== undefined && (await journeys?.welcomesSignUp(intent.eventId))) return;
-        try {
-          await client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', {
-            taskQueue,
-            workflowId: welcomeWorkflowId(intent.contactId),
-            args: [{ contactId: intent.contactId }],
-            // A contact is welcomed once in its life: a replayed sign-up starts nothing.
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        }
-        return;
-      case 'stage_changed':
-        // An MQL goes to sales; journeys that start on (or wait for) a stage hear of it too.
-        if (intent.to === 'mql') await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: 'became MQL', source: 'mql', transitionId: intent.transitionId });
-        await journeys?.routeStageChange(intent);
-        return;
-      case 'handoff_requested':
-        await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: intent.reason, source: intent.source });
-        return;
-      case 'subscription_confirmation':
-        try {
-          await client.workflow.start<typeof subscriptionConfirmationWorkflow>('subscriptionConfirmationWorkflow', {
-            taskQueue,
-            workflowId: subscriptionConfirmationWorkflowId(intent.contactId, intent.topic, intent.requestedAt),
-            args: [{ contactId: intent.contactId, topic: intent.topic }],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        }
-        return;
-      case 'journey_event':
-        // Without a router the intent must stay pending, not be marked done.
-        if (journeys === undefined) throw new Error('journey_event intent but no journey router in this process');
-        await journeys.routeEvent(intent);
-        return;
-    }
+  return async (trx, intents) => {
+    const routing = await journeys?.begin(trx, intents);
+    const dispatch = async (intent: OrchestrationIntent): Promise<void> => {
+      switch (intent.kind) {
+        case 'welcome':
+          // A published journey that admits this sign-up and sends the welcome itself: one welcome per person.
+          if (intent.eventId !== undefined && routing?.welcomesSignUp(intent.eventId) === true) return;
+          try {
+            await client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', {
+              taskQueue,
+              workflowId: welcomeWorkflowId(intent.contactId),
+              args: [{ contactId: intent.contactId }],
+              // A contact is welcomed once in its life: a replayed sign-up starts nothing.
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            });
+          } catch (error) {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          }
+          return;
+        case 'stage_changed':
+          // An MQL goes to sales; journeys that start on (or wait for) a stage hear of it too.
+          if (intent.to === 'mql') await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: 'became MQL', source: 'mql', transitionId: intent.transitionId });
+          await routing?.routeStageChange(intent);
+          return;
+        case 'handoff_requested':
+          await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: intent.reason, source: intent.source });
+          return;
+        case 'subscription_confirmation':
+          try {
+            await client.workflow.start<typeof subscriptionConfirmationWorkflow>('subscriptionConfirmationWorkflow', {
+              taskQueue,
+              workflowId: subscriptionConfirmationWorkflowId(intent.contactId, intent.topic, intent.requestedAt),
+              args: [{ contactId: intent.contactId, topic: intent.topic }],
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            });
+          } catch (error) {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          }
+          return;
+        case 'journey_event':
+          // Without a router the intent must stay pending, not be marked done.
+          if (routing === undefined) throw new Error('journey_event intent but no journey router in this process');
+          await routing.routeEvent(intent);
+          return;
+      }
+    };
+    return {
+      laneOf: (intent) => routing?.contactOf(intent) ?? intent.contactId,
+      dispatch,
+      finish: async () => routing?.record(),
+    };
   };
 }
 

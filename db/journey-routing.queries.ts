@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { PreviousRun } from '../domain/journeys/event-routing.js';
 import type { Database } from './database.js';
 
@@ -35,19 +35,96 @@ export async function inFlightRunsOfJourney(db: Queryable, journeyId: string, op
   return (await query.orderBy('started_at').execute()).map(toInFlight);
 }
 
-/** Every run of the contact in the journey, for the re-entry policy: in flight ones have no end. */
-export async function previousRuns(db: Queryable, journeyId: string, contactId: string): Promise<PreviousRun[]> {
+/** A (journey, contact) pair: the unit the re-entry policy and the per-contact limit are decided for. */
+export interface JourneyContact {
+  journeyId: string;
+  contactId: string;
+}
+
+export const pairKey = ({ journeyId, contactId }: JourneyContact): string => `${journeyId}\n${contactId}`;
+
+/**
+ * Takes the entry lock of every pair until the transaction ends: whoever holds it decides and records
+ * that person's entries into that journey. One statement, in key order, so two dispatchers locking
+ * overlapping sets wait for each other instead of deadlocking.
+ */
+export async function lockJourneyEntries(trx: Queryable, pairs: readonly JourneyContact[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const keys = [...new Set(pairs.map(({ journeyId, contactId }) => `journey-entry:${journeyId}:${contactId}`))];
+  // Volatile functions in the select list run after the sort, so the locks are taken in key order.
+  await sql`select pg_advisory_xact_lock(key) from (select distinct hashtextextended(name, 0) as key from unnest(${keys}::text[]) as name) as keys order by key`.execute(trx);
+}
+
+/** In-flight runs of several contacts at once, oldest first per contact. */
+export async function inFlightRunsOfContacts(db: Queryable, contactIds: readonly string[]): Promise<Map<string, InFlightRun[]>> {
+  const byContact = new Map<string, InFlightRun[]>(contactIds.map((id) => [id, []]));
+  if (contactIds.length === 0) return byContact;
   const rows = await db
     .selectFrom('journey_runs')
-    .select(['status', 'started_at', 'ended_at', 'updated_at'])
-    .where('journey_id', '=', journeyId)
-    .where('contact_id', '=', contactId)
+    .select(runColumns)
+    .where('contact_id', 'in', [...new Set(contactIds)])
+    .where('status', 'in', [...IN_FLIGHT])
+    .orderBy('started_at')
     .execute();
-  return rows.map((row) => ({
-    status: row.status,
-    startedAt: row.started_at,
-    endedAt: (IN_FLIGHT as readonly string[]).includes(row.status) ? null : (row.ended_at ?? row.updated_at),
-  }));
+  for (const row of rows) byContact.get(row.contact_id)?.push(toInFlight(row));
+  return byContact;
+}
+
+/** Every run of each contact in each journey, for the re-entry policy (in-flight runs have no end), keyed by `pairKey`. */
+export async function previousRunsOfPairs(db: Queryable, pairs: readonly JourneyContact[]): Promise<Map<string, PreviousRun[]>> {
+  const byPair = new Map<string, PreviousRun[]>(pairs.map((pair) => [pairKey(pair), []]));
+  if (pairs.length === 0) return byPair;
+  const rows = await db
+    .selectFrom('journey_runs')
+    .select(['journey_id', 'contact_id', 'status', 'started_at', 'ended_at', 'updated_at'])
+    .where('contact_id', 'in', [...new Set(pairs.map((pair) => pair.contactId))])
+    .where('journey_id', 'in', [...new Set(pairs.map((pair) => pair.journeyId))])
+    .execute();
+  for (const row of rows) {
+    byPair.get(pairKey({ journeyId: row.journey_id, contactId: row.contact_id }))?.push({
+      status: row.status,
+      startedAt: row.started_at,
+      endedAt: (IN_FLIGHT as readonly string[]).includes(row.status) ? null : (row.ended_at ?? row.updated_at),
+    });
+  }
+  return byPair;
+}
+
+/** The workflow each (journey, cause) already admitted, keyed `<journeyId>\n<cause>`. */
+export async function entriesByCause(db: Queryable, causes: readonly { journeyId: string; cause: string }[]): Promise<Map<string, string>> {
+  if (causes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('journey_entries')
+    .select(['journey_id', 'cause', 'workflow_id'])
+    .where('cause', 'in', [...new Set(causes.map((entry) => entry.cause))])
+    .where('journey_id', 'in', [...new Set(causes.map((entry) => entry.journeyId))])
+    .execute();
+  return new Map(rows.map((row) => [`${row.journey_id}\n${row.cause}`, row.workflow_id]));
+}
+
+export interface RoutedEvent {
+  id: string;
+  messageId: string;
+  contactId: string;
+  type: string;
+  occurredAt: Date;
+  properties: Record<string, unknown>;
+}
+
+/** Stored events by id or by message id (a stage change is stored under `stage-transition:<id>`). */
+export async function eventsForRouting(db: Queryable, ids: readonly number[], messageIds: readonly string[]): Promise<RoutedEvent[]> {
+  if (ids.length === 0 && messageIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('events')
+    .select(['id', 'message_id', 'contact_id', 'type', 'occurred_at', 'properties'])
+    .where((eb) =>
+      eb.or([
+        ...(ids.length === 0 ? [] : [eb('id', 'in', ids.map(String))]),
+        ...(messageIds.length === 0 ? [] : [eb('message_id', 'in', [...messageIds])]),
+      ]),
+    )
+    .execute();
+  return rows.map((row) => ({ id: String(row.id), messageId: row.message_id, contactId: row.contact_id, type: row.type, occurredAt: row.occurred_at, properties: row.properties }));
 }
 
 /** Contacts in flight per version and node: what a version change would act on. */
