@@ -58,7 +58,7 @@ describe('routing journey intents from the outbox', () => {
   async function ingest(userId: string, events: { event: string; properties: Record<string, unknown> }[]): Promise<number[]> {
     const now = new Date();
     const normalized = events.map(({ event, properties }) => normalizeEvent({ type: 'track', event, userId, properties, messageId: `m-${(seq += 1)}` }, now));
-    const { outboxIds } = await storeEvents(database.db, normalized, await new ScoringModelStore(database.db).active(), now, (await store.routing()).eventTypes);
+    const { outboxIds } = await storeEvents(database.db, normalized, await new ScoringModelStore(database.db).active(), now, { journeyEventTypes: (await store.routing()).eventTypes });
     return outboxIds;
   }
 
