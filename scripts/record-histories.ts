@@ -340,6 +340,23 @@ export const SCENARIOS: Scenario[] = [
       await handle.signal(journeyEventSignal, { eventId: '9202', type: 'email_clicked', occurredAt: '2026-11-20T12:30:00.000Z', properties: {} });
     },
   }),
+  scenario({
+    workflowType: 'journeyCohortSimulationWorkflow',
+    scenario: 'nurture-cohort',
+    workflowId: 'simulation-replay-inbound-nurture-cohort-0',
+    args: [
+      {
+        definition: await loadJourneyTemplate('inbound-nurture'),
+        options: { contacts: 40, days: 10, seed: 5, eventProbability: 0.5, entryWindowDays: 2 },
+        startMs: Date.parse('2026-11-20T08:00:00.000Z'),
+        stepMs: 3_600_000,
+        first: 10,
+        count: 20,
+      },
+    ],
+    activities: {},
+    outcome: 'completed',
+  }),
 ];
 
 /** One node of every type, for the replay of a run that was paused and resumed on its way through them. */

@@ -130,11 +130,13 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
     if (inbox.length > INBOX_KEPT) inbox.shift();
   }
 
-  const record = async (nodeId: string, visit: number, outcome: JourneyVisitOutcome, runStatus: JourneyRunStatus = status()) => {
+  // Plain functions returning the effect's promise, not async ones: in a workflow every promise costs a
+  // captured stack trace, and a dry run makes millions of these calls.
+  const record = (nodeId: string, visit: number, outcome: JourneyVisitOutcome, runStatus: JourneyRunStatus = status()): Promise<void> => {
     const at = iso();
     state.path.push({ nodeId, at, outcome });
     if (state.path.length > PATH_KEPT) state.path.shift();
-    await effects.recordVisit({ nodeId, visit, outcome, at, status: runStatus, startedAt: state.startedAt });
+    return effects.recordVisit({ nodeId, visit, outcome, at, status: runStatus, startedAt: state.startedAt });
   };
 
   /** Waits until `untilMs` (journey time); false when a stop, goal, exit or version move cut it short. */
@@ -204,7 +206,7 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
     return { kind: 'next', next: node.next, outcome: 'completed' };
   }
 
-  async function runNode(nodeId: string, node: JourneyNode, visit: number, lastOutcome: JourneyVisitOutcome | undefined): Promise<Step> {
+  function runNode(nodeId: string, node: JourneyNode, visit: number, lastOutcome: JourneyVisitOutcome | undefined): Promise<Step> {
     switch (node.type) {
       case 'send_email':
         return runSendEmail(nodeId, node, visit);
@@ -212,6 +214,18 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
         return runDelay(node);
       case 'wait_for_event':
         return runWait(node);
+      default:
+        return runInstantNode(nodeId, node, visit, lastOutcome);
+    }
+  }
+
+  async function runInstantNode(
+    nodeId: string,
+    node: Exclude<JourneyNode, { type: 'send_email' | 'delay' | 'wait_for_event' }>,
+    visit: number,
+    lastOutcome: JourneyVisitOutcome | undefined,
+  ): Promise<Step> {
+    switch (node.type) {
       case 'branch': {
         const conditions = node.conditions.flatMap((arm) => arm.when);
         const known = await facts(factsNeeded(conditions));
