@@ -95,6 +95,8 @@ export interface SimulationRuntime {
   progress?: (line: string) => void;
   /** Contacts per cohort workflow (2,500 by default). */
   cohortSize?: number;
+  /** Journey time the dry run starts at (local-time delays depend on it); the test server's clock by default. */
+  startMs?: number;
 }
 
 export async function simulate(args: Arguments, runtime: SimulationRuntime = {}): Promise<SimulationSummary> {
@@ -109,7 +111,7 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
     runtime.bundle ?? bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
   ]);
   try {
-    const startMs = await env.currentTimeMs();
+    const startMs = runtime.startMs ?? (await env.currentTimeMs());
     const endMs = startMs + args.days * DAY_MS;
     const options: SimulationOptions = { contacts: args.contacts, days: args.days, seed: args.seed, eventProbability: args.eventProbability, entryWindowDays: args.entryWindowDays };
     // One queue per run: a caller's environment may host several simulations one after the other.
