@@ -155,8 +155,7 @@ export async function journeyCohortSimulationWorkflow(input: JourneyCohortSimula
     ...(contact.entryKey === undefined ? {} : { entryKey: contact.entryKey }),
   });
 
-  const population = syntheticContacts(definition, options, startMs)
-    .slice(input.first, input.first + input.count)
+  const population = syntheticContacts(definition, options, startMs, input.first, input.count)
     .map((synthetic, offset) => ({ synthetic, index: input.first + offset }))
     .sort((a, b) => a.synthetic.entry.atMs - b.synthetic.entry.atMs || a.index - b.index);
   let active: SimulatedContact[] = [];

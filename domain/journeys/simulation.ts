@@ -114,15 +114,28 @@ function entryEvent(definition: JourneyDefinition, key: string, atMs: number, ev
   return { atMs, eventId, type: entry.event, properties };
 }
 
-/** Synthetic contacts and their event streams, starting at `startMs`. */
-export function syntheticContacts(definition: JourneyDefinition, options: SimulationOptions, startMs: number): SyntheticContact[] {
-  const random = seededRandom(options.seed);
+/** Each contact draws from its own stream, so a slice of the population costs only its own contacts. */
+function contactSeed(seed: number, index: number): number {
+  let hash = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+  return (hash ^ (hash >>> 15)) >>> 0;
+}
+
+/** Synthetic contacts and their event streams, starting at `startMs`: contacts `first` to `first + count - 1` of the population (all by default). */
+export function syntheticContacts(
+  definition: JourneyDefinition,
+  options: SimulationOptions,
+  startMs: number,
+  first = 0,
+  count = options.contacts - first,
+): SyntheticContact[] {
   const listened = new Set<string>([...definition.exits.map((exit) => exit.event)]);
   for (const node of Object.values(definition.nodes)) if (node.type === 'wait_for_event') listened.add(node.event);
   const windowMs = options.days * DAY_MS;
   const entryWindowMs = Math.min(options.entryWindowDays, options.days) * DAY_MS;
   const contacts: SyntheticContact[] = [];
-  for (let index = 0; index < options.contacts; index += 1) {
+  for (let index = first; index < Math.min(options.contacts, first + count); index += 1) {
+    const random = seededRandom(contactSeed(options.seed, index));
     const contactId = `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
     const key = `sim-${index}`;
     const enteredAt = startMs + Math.floor(random() * entryWindowMs);
