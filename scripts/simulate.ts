@@ -17,7 +17,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '
 import type { JourneyDefinition } from '../domain/journeys/definition.js';
 import { validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { mergeTallies, summarizeTally, type SimulationOptions, type SimulationSummary, type SimulationTally } from '../domain/journeys/simulation.js';
-import { loadJourneyTemplate } from '../templates/journey-templates.js';
+import { listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
 import {
   JOURNEY_COHORT_SIMULATION_WORKFLOW_TYPE,
   journeyCohortSimulationProgressQuery,
@@ -28,7 +28,7 @@ import {
 import type { journeyCohortSimulationWorkflow } from '../workflows/journey-simulation.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureTemporalTestServer } from './temporal-tools.js';
-import { progressBar } from './cli/command.js';
+import { progressBar, UsageError } from './cli/command.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DAY_MS = 86_400_000;
@@ -69,8 +69,15 @@ export function parseArguments(argv: readonly string[]): Arguments {
   };
 }
 
+/** A built-in template by name ("nurture" will do for "inbound-nurture" when only one name has that word), or a .json file. */
 export async function loadDefinition(journey: string): Promise<JourneyDefinition> {
-  if (!journey.endsWith('.json')) return loadJourneyTemplate(journey);
+  if (!journey.endsWith('.json')) {
+    const names = await listJourneyTemplates();
+    const matches = names.includes(journey) ? [journey] : names.filter((name) => name.split('-').includes(journey));
+    if (matches.length === 1) return loadJourneyTemplate(matches[0] as string);
+    const hint = matches.length > 1 ? `it could be ${matches.join(', ')}` : `templates: ${names.join(', ')}`;
+    throw new UsageError(`no journey template "${journey}" (${hint}); or give a path to a journey .json file`);
+  }
   const result = validateJourneyDefinition(JSON.parse(await readFile(journey, 'utf8')));
   if (!result.ok) throw new Error(`${journey}: ${result.issues.map((issue) => `${issue.nodeId}: ${issue.reason}`).join('; ')}`);
   return result.definition;

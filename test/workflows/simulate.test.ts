@@ -54,6 +54,12 @@ describe('dry run of a journey on the time-skipping server', () => {
     expect(formatSummary('nudge', summary, 1000)).toContain('     12  hello → listen → remind → done');
   });
 
+  it('finds a built-in journey by a word of its name, and names the templates when none fits', async () => {
+    expect((await loadDefinition('nurture')).id).toBe('inbound-nurture');
+    expect((await loadDefinition('abandoned-cart')).id).toBe('abandoned-cart');
+    await expect(loadDefinition('nosuch')).rejects.toThrow('no journey template "nosuch" (templates: abandoned-cart, inbound-nurture,');
+  });
+
   it('with everyone acting, clicks and orders end runs before the reminder, and the counts add up', async () => {
     const args = parseArguments([file, '--contacts', '30', '--days', '5', '--entry-days', '1', '--event-probability', '1', '--seed', '3', '--step-hours', '6']);
     const summary = await simulate(args, { env, bundle, progress: () => undefined });
