@@ -4,10 +4,12 @@
  *   npm run relance -- simulate <template name | path/to/journey.json> [--contacts 1000] [--days 30]
  *     [--seed 1] [--event-probability 0.3] [--entry-days 7] [--step-hours 1]
  *
- * Runs the real interpreter workflow for synthetic contacts on Temporal's time-skipping test server,
- * so 30 days pass in seconds, and prints how many contacts took each path, e-mails per day, and exits
- * by goal and by timeout. Activities are in-process recorders: nothing is sent to anyone, nothing is
- * written to a database. Events reach runs by signal at the next step (an hour by default).
+ * Runs the journey interpreter (the one `journeyWorkflow` runs) for synthetic contacts on Temporal's
+ * time-skipping test server, in cohort workflows of a few thousand contacts each
+ * (workflows/journey-simulation.workflow.ts), so 30 days pass in seconds, and prints how many
+ * contacts took each path, e-mails per day, and exits by goal and by timeout. Effects only record:
+ * nothing is sent to anyone, nothing is written to a database. Events reach runs at the start of the
+ * step they fall in (an hour by default).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -33,13 +33,15 @@ interface SimulatedContact {
 /**
  * The dry run of a journey for a cohort of synthetic contacts: each contact runs the same
  * interpreter as `journeyWorkflow`, with effects that only record (nothing is sent, nothing written)
- * and a clock this workflow drives. One scheduler sleeps (a Temporal timer, which the time-skipping
- * server skips) to the cohort's next moment (an entry, an event's step, a wait's deadline) and wakes
- * the contacts due then, so a cohort costs a workflow task per distinct moment instead of dozens
- * of tasks per contact.
+ * and the cohort's clock. One scheduler loop steps that clock from moment to moment (an entry, the
+ * step an event falls in, a wait's deadline) and wakes the contacts due, letting each go as far as
+ * it can; every few hours of journey time it sleeps on a Temporal timer, which the time-skipping
+ * server skips, so a cohort of thousands costs a hundred or so workflow tasks instead of dozens per
+ * contact, and its history holds only timers.
  *
  * At each moment: waits whose deadline has come time out first, then contacts enter, then events
  * of that step arrive, one per contact at a time, each run going as far as it can before the next.
+ * That is the order one journeyWorkflow per contact sees (test/workflows/simulate.test.ts compares them).
  */
 export async function journeyCohortSimulationWorkflow(input: JourneyCohortSimulationInput): Promise<JourneyCohortSimulationResult> {
   const { definition, options, startMs, stepMs } = input;
