@@ -125,6 +125,7 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
     const options: SimulationOptions = { contacts: args.contacts, days: args.days, seed: args.seed, eventProbability: args.eventProbability, entryWindowDays: args.entryWindowDays };
     // One queue per run: a caller's environment may host several simulations one after the other.
     const taskQueue = `relance-simulation-${definition.id}-${args.seed}-${startMs}`;
+    // Cohorts are CPU-bound workflow code: two threads let two of them run at once.
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, workflowThreadPoolSize: 2 });
     const show = (atMs: number, endedCount: number, emails: number) => {
       const day = Math.min(args.days, Math.floor((atMs - startMs) / DAY_MS));
@@ -149,7 +150,8 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
               if (done.has(index)) return;
               // A query of a finished cohort would replay its whole history: ask only running ones.
               if ((await handle.describe()).status.name !== 'RUNNING') return;
-              latest.set(index, await handle.query(journeyCohortSimulationProgressQuery).catch(() => latest.get(index) as JourneyCohortSimulationProgress));
+              const progress = await handle.query(journeyCohortSimulationProgressQuery).catch(() => undefined);
+              if (progress !== undefined) latest.set(index, progress);
             }),
           ).catch(() => undefined);
           const running = [...latest].filter(([index]) => !done.has(index)).map(([, progress]) => progress);
