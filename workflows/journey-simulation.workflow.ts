@@ -41,7 +41,9 @@ interface SimulatedContact {
  *
  * At each moment: waits whose deadline has come time out first, then contacts enter, then events
  * of that step arrive, one per contact at a time, each run going as far as it can before the next.
- * That is the order one journeyWorkflow per contact sees (test/workflows/simulate.test.ts compares them).
+ * That is the order one journeyWorkflow per contact sees (test/workflows/simulate.test.ts compares them)
+ * where its order is certain; where a deadline falls on a step, one workflow per contact races its
+ * timer against the step's signals, and here the deadline, earlier in journey time, always wins.
  */
 export async function journeyCohortSimulationWorkflow(input: JourneyCohortSimulationInput): Promise<JourneyCohortSimulationResult> {
   const { definition, options, startMs, stepMs } = input;
