@@ -24,7 +24,8 @@ import { emailIdFor } from '../activities/email.activities.js';
 import type { Activities } from '../activities/index.js';
 import { handoffWorkflowId, journeyWorkflowId, newsletterWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
 import { salesActionSignal } from '../workflows/handoff.signals.js';
-import { journeyEventSignal } from '../workflows/journey.contract.js';
+import { journeyEventSignal, pauseJourneySignal, resumeJourneySignal } from '../workflows/journey.contract.js';
+import { validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { cancelSignal, pauseSignal, resumeSignal } from '../workflows/newsletter.messages.js';
 import { loadJourneyTemplate } from '../templates/journey-templates.js';
 import type * as Workflows from '../workflows/index.js';
@@ -310,7 +311,79 @@ export const SCENARIOS: Scenario[] = [
       await handle.signal(cancelSignal);
     },
   }),
+  scenario({
+    workflowType: 'journeyWorkflow',
+    scenario: 'every-node-paused-and-resumed',
+    workflowId: journeyWorkflowId('replay-every-node', contactId(303)),
+    args: [{ journeyId: 'replay-every-node', version: 1, definition: everyNodeJourney(), contactId: contactId(303), entryEvent: { eventId: '9201', type: 'signed_up', properties: {} } }],
+    activities: {
+      recordJourneyVisit: async () => undefined,
+      setJourneyStatus: async () => undefined,
+      sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }),
+      loadContactFacts: async () => ({ traits: { plan: 'pro' }, eventsSeen: {} }),
+      setContactStage: async () => ({ changed: true }),
+      setContactTrait: async () => ({ outcome: 'applied' as const }),
+      issueCoupon: async () => ({ code: 'RL-REPLAY6789', expiresAt: '2026-12-01T00:00:00.000Z' }),
+      callWebhook: async () => ({ status: 204 }),
+      requestHandoff: async () => undefined,
+    },
+    outcome: 'completed',
+    // Paused during the delay (and past its end), resumed, then every other node type, and a click ends the wait.
+    drive: async ({ env, handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await handle.signal(pauseJourneySignal);
+      await eventsReached(handle, 'activityTaskCompletedEventAttributes', 5);
+      await env.sleep('2 hours');
+      await eventsReached(handle, 'activityTaskCompletedEventAttributes', 6);
+      await handle.signal(resumeJourneySignal);
+      await eventsReached(handle, 'timerStartedEventAttributes', 2);
+      await handle.signal(journeyEventSignal, { eventId: '9202', type: 'email_clicked', occurredAt: '2026-11-20T12:30:00.000Z', properties: {} });
+    },
+  }),
+  scenario({
+    workflowType: 'journeyCohortSimulationWorkflow',
+    scenario: 'nurture-cohort',
+    workflowId: 'simulation-replay-inbound-nurture-cohort-0',
+    args: [
+      {
+        definition: await loadJourneyTemplate('inbound-nurture'),
+        options: { contacts: 40, days: 10, seed: 5, eventProbability: 0.5, entryWindowDays: 2 },
+        startMs: Date.parse('2026-11-20T08:00:00.000Z'),
+        stepMs: 3_600_000,
+        first: 10,
+        count: 20,
+      },
+    ],
+    activities: {},
+    outcome: 'completed',
+  }),
 ];
+
+/** One node of every type, for the replay of a run that was paused and resumed on its way through them. */
+function everyNodeJourney() {
+  const result = validateJourneyDefinition({
+    schemaVersion: 1,
+    id: 'replay-every-node',
+    name: 'Every node type',
+    entry: { kind: 'event', event: 'signed_up' },
+    start: 'hello',
+    nodes: {
+      hello: { type: 'send_email', template: 'welcome', next: 'pause_here' },
+      pause_here: { type: 'delay', wait: { kind: 'duration', duration: '1 hour' }, next: 'check' },
+      check: { type: 'branch', conditions: [{ when: [{ kind: 'trait', trait: 'plan', op: 'eq', value: 'pro' }], next: 'split' }], default: 'split' },
+      split: { type: 'random_split', branches: [{ weight: 1, next: 'stage' }, { weight: 1, next: 'stage' }] },
+      stage: { type: 'set_stage', stage: 'mql', next: 'trait' },
+      trait: { type: 'set_trait', trait: 'nurtured', value: true, next: 'coupon' },
+      coupon: { type: 'issue_coupon', discount: { kind: 'percent', percent: 10 }, validityDays: 7, next: 'notify' },
+      notify: { type: 'webhook', url: 'https://partner.example/hook', next: 'handoff' },
+      handoff: { type: 'hand_off', reason: 'replay scenario', next: 'listen' },
+      listen: { type: 'wait_for_event', event: 'email_clicked', timeout: '1 day', next: 'done', onTimeout: 'done' },
+      done: { type: 'exit' },
+    },
+  });
+  if (!result.ok) throw new Error(`replay-every-node: ${JSON.stringify(result.issues)}`);
+  return result.definition;
+}
 
 const HOUR_MS = 3_600_000;
 const HANDOFF_ID = '5f0c2a9e-0000-4000-8000-000000000001';

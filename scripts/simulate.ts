@@ -4,36 +4,38 @@
  *   npm run relance -- simulate <template name | path/to/journey.json> [--contacts 1000] [--days 30]
  *     [--seed 1] [--event-probability 0.3] [--entry-days 7] [--step-hours 1]
  *
- * Runs the real interpreter workflow for synthetic contacts on Temporal's time-skipping test server,
- * so 30 days pass in seconds, and prints how many contacts took each path, e-mails per day, and exits
- * by goal and by timeout. Activities are in-process recorders: nothing is sent to anyone, nothing is
- * written to a database. Events reach runs by signal at the next step (an hour by default).
+ * Runs the journey interpreter (the one `journeyWorkflow` runs) for synthetic contacts on Temporal's
+ * time-skipping test server, in cohort workflows of a few thousand contacts each
+ * (workflows/journey-simulation.workflow.ts), so 30 days pass in seconds, and prints how many
+ * contacts took each path, e-mails per day, and exits by goal and by timeout. Effects only record:
+ * nothing is sent to anyone, nothing is written to a database. Events reach runs at the start of the
+ * step they fall in (an hour by default).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { Activities } from '../activities/index.js';
-import type { RecordJourneyVisitInput } from '../activities/journey.activities.js';
 import type { JourneyDefinition } from '../domain/journeys/definition.js';
-import type { ContactFacts, FactsRequest } from '../domain/journeys/evaluate.js';
-import { eventPathsRead, propertiesFor } from '../domain/journeys/event-routing.js';
 import { validateJourneyDefinition } from '../domain/journeys/graph.js';
-import { summarize, syntheticContacts, type SimulationOptions, type SimulationRecord, type SimulationSummary, type SyntheticContact } from '../domain/journeys/simulation.js';
-import { loadJourneyTemplate } from '../templates/journey-templates.js';
-import { journeyEventSignal, type JourneyWorkflowInput } from '../workflows/journey.contract.js';
+import { mergeTallies, summarizeTally, type SimulationOptions, type SimulationSummary, type SimulationTally } from '../domain/journeys/simulation.js';
+import { listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
+import {
+  JOURNEY_COHORT_SIMULATION_WORKFLOW_TYPE,
+  journeyCohortSimulationProgressQuery,
+  type JourneyCohortSimulationInput,
+  type JourneyCohortSimulationProgress,
+  type JourneyCohortSimulationResult,
+} from '../workflows/journey-simulation.contract.js';
+import type { journeyCohortSimulationWorkflow } from '../workflows/journey-simulation.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureTemporalTestServer } from './temporal-tools.js';
-import { progressBar } from './cli/command.js';
+import { progressBar, UsageError } from './cli/command.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DAY_MS = 86_400_000;
-const ENDED = new Set(['completed', 'exited_goal', 'exited', 'exited_timeout', 'stopped']);
 
-interface Arguments extends SimulationOptions {
+export interface Arguments extends SimulationOptions {
   journey: string;
   stepHours: number;
 }
@@ -69,83 +71,30 @@ export function parseArguments(argv: readonly string[]): Arguments {
   };
 }
 
-async function loadDefinition(journey: string): Promise<JourneyDefinition> {
-  if (!journey.endsWith('.json')) return loadJourneyTemplate(journey);
+/** A built-in template by name ("nurture" will do for "inbound-nurture" when only one name has that word), or a .json file. */
+export async function loadDefinition(journey: string): Promise<JourneyDefinition> {
+  if (!journey.endsWith('.json')) {
+    const names = await listJourneyTemplates();
+    const matches = names.includes(journey) ? [journey] : names.filter((name) => name.split('-').includes(journey));
+    if (matches.length === 1) return loadJourneyTemplate(matches[0] as string);
+    const hint = matches.length > 1 ? `it could be ${matches.join(', ')}` : `templates: ${names.join(', ')}`;
+    throw new UsageError(`no journey template "${journey}" (${hint}); or give a path to a journey .json file`);
+  }
   const result = validateJourneyDefinition(JSON.parse(await readFile(journey, 'utf8')));
   if (!result.ok) throw new Error(`${journey}: ${result.issues.map((issue) => `${issue.nodeId}: ${issue.reason}`).join('; ')}`);
   return result.definition;
 }
 
-/** Activities that record what the journey did and touch nothing outside this process. */
-function recordingActivities(contacts: ReadonlyMap<string, SyntheticContact>, definition: JourneyDefinition, record: SimulationRecord, startMs: number): Partial<Activities> {
-  const nowMs = () => Context.current().info.currentAttemptScheduledTimestampMs;
-  let coupons = 0;
-  return {
-    async recordJourneyVisit(input: RecordJourneyVisitInput) {
-      if (input.outcome === 'entered') {
-        const path = record.paths.get(input.contactId) ?? [];
-        path.push(input.nodeId);
-        record.paths.set(input.contactId, path);
-      }
-      const node = definition.nodes[input.nodeId];
-      if (node?.type === 'send_email' && input.outcome === 'completed') {
-        record.emails.push({ day: Math.floor((Date.parse(input.at) - startMs) / DAY_MS), template: node.template });
-      }
-      if (ENDED.has(input.status)) record.outcomes.set(input.contactId, input.status);
-    },
-    async setJourneyStatus() {},
-    async loadContactFacts(input: { contactId: string; request: FactsRequest; since: string }): Promise<ContactFacts> {
-      const contact = contacts.get(input.contactId);
-      const at = nowMs();
-      const traits: Record<string, unknown> = {};
-      for (const name of input.request.traits) if (contact?.traits[name] !== undefined) traits[name] = contact.traits[name];
-      const eventsSeen: Record<string, boolean> = {};
-      for (const type of input.request.eventTypes) eventsSeen[type] = contact?.events.some((event) => event.type === type && event.atMs <= at) ?? false;
-      return { traits, stage: 'lead', engagement: 10, fitPoints: 10, fitGrade: 'B', eventsSeen };
-    },
-    async sendEmail(input) {
-      return { status: 'sent', emailId: input.cause };
-    },
-    async setContactStage() {
-      return { changed: true };
-    },
-    async setContactTrait() {
-      return { outcome: 'applied' as const };
-    },
-    async issueCoupon(input) {
-      coupons += 1;
-      return { code: `SIM-${coupons.toString().padStart(6, '0')}`, expiresAt: new Date(Date.parse(input.at) + input.validityDays * DAY_MS).toISOString() };
-    },
-    async requestHandoff() {},
-    async callWebhook() {
-      return { status: 204 };
-    },
-  };
-}
+/** Contacts per cohort workflow: few enough workflow tasks, each task's work and history small. */
+const COHORT_SIZE = 2_500;
 
-
-/** Resolves once `snapshot` has not changed for half a second (at most ten seconds). */
-async function settled(snapshot: () => string): Promise<void> {
-  let last = snapshot();
-  let stableSince = Date.now();
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline && Date.now() - stableSince < 500; ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const current = snapshot();
-    if (current !== last) {
-      last = current;
-      stableSince = Date.now();
-    }
-  }
-}
-
-/** Runs `work` over items with at most `concurrency` in flight. */
-async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
+/** Splits `total` contacts into near-equal cohorts of at most `size`. */
+export function cohortsOf(total: number, size: number): { first: number; count: number }[] {
+  const cohorts = Math.max(1, Math.ceil(total / size));
+  return Array.from({ length: cohorts }, (_, index) => {
+    const first = Math.floor((index * total) / cohorts);
+    return { first, count: Math.floor(((index + 1) * total) / cohorts) - first };
+  });
 }
 
 export interface SimulationRuntime {
@@ -153,6 +102,10 @@ export interface SimulationRuntime {
   env?: TestWorkflowEnvironment;
   bundle?: WorkflowBundle;
   progress?: (line: string) => void;
+  /** Contacts per cohort workflow (2,500 by default). */
+  cohortSize?: number;
+  /** Journey time the dry run starts at (local-time delays depend on it); the test server's clock by default. */
+  startMs?: number;
 }
 
 export async function simulate(args: Arguments, runtime: SimulationRuntime = {}): Promise<SimulationSummary> {
@@ -167,73 +120,72 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
     runtime.bundle ?? bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
   ]);
   try {
-    const startMs = await env.currentTimeMs();
-    const contacts = syntheticContacts(definition, args, startMs);
-    const byId = new Map(contacts.map((contact) => [contact.contactId, contact]));
-    const record: SimulationRecord = { paths: new Map(), outcomes: new Map(), emails: [] };
+    const startMs = runtime.startMs ?? (await env.currentTimeMs());
+    const endMs = startMs + args.days * DAY_MS;
+    const options: SimulationOptions = { contacts: args.contacts, days: args.days, seed: args.seed, eventProbability: args.eventProbability, entryWindowDays: args.entryWindowDays };
     // One queue per run: a caller's environment may host several simulations one after the other.
     const taskQueue = `relance-simulation-${definition.id}-${args.seed}-${startMs}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: recordingActivities(byId, definition, record, startMs),
-      maxConcurrentActivityTaskExecutions: 200,
-      maxConcurrentWorkflowTaskExecutions: 100,
-    });
-    const workflowId = (contact: SyntheticContact) => `simulation:${definition.id}:${contact.contactId}`;
-    const paths = eventPathsRead(definition);
-    const actions = contacts
-      .flatMap((contact) => [{ atMs: contact.entry.atMs, contact, event: undefined }, ...contact.events.map((event) => ({ atMs: event.atMs, contact, event }))])
-      .sort((a, b) => a.atMs - b.atMs);
-
-    await worker.runUntil(async () => {
-      const stepMs = args.stepHours * 3_600_000;
-      const endMs = startMs + args.days * DAY_MS;
-      let next = 0;
-      for (let t = startMs; t < endMs; t += stepMs) {
-        const due: typeof actions = [];
-        while (next < actions.length && (actions[next] as (typeof actions)[number]).atMs < t + stepMs) due.push(actions[next++] as (typeof actions)[number]);
-        await inParallel(due, 50, async ({ contact, event }) => {
-          if (event === undefined) {
-            const input: JourneyWorkflowInput = {
-              journeyId: definition.id,
-              version: 1,
-              definition,
-              contactId: contact.contactId,
-              ...(contact.entryKey === undefined ? {} : { entryKey: contact.entryKey }),
-              entryEvent: { eventId: contact.entry.eventId, type: contact.entry.type, properties: propertiesFor(paths, contact.entry) },
-            };
-            await env.client.workflow.start('journeyWorkflow', { taskQueue, workflowId: workflowId(contact), args: [input] });
-            return;
+    // Cohorts are CPU-bound workflow code: two threads let two of them run at once.
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, workflowThreadPoolSize: 2 });
+    const show = (atMs: number, endedCount: number, emails: number) => {
+      const day = Math.min(args.days, Math.floor((atMs - startMs) / DAY_MS));
+      output.progress(`\r${progressBar((atMs - startMs) / (endMs - startMs))} day ${day}/${args.days}  ended ${endedCount}/${args.contacts}  e-mails ${emails}`);
+    };
+    const cohorts = cohortsOf(args.contacts, runtime.cohortSize ?? COHORT_SIZE);
+    const results = await worker.runUntil(async () => {
+      const handles = await Promise.all(
+        cohorts.map(({ first, count }, index) => {
+          const input: JourneyCohortSimulationInput = { definition, options, startMs, stepMs: args.stepHours * 3_600_000, first, count };
+          return env.client.workflow.start<typeof journeyCohortSimulationWorkflow>(JOURNEY_COHORT_SIMULATION_WORKFLOW_TYPE, { taskQueue, workflowId: `${taskQueue}-cohort-${index}`, args: [input] });
+        }),
+      );
+      const done = new Map<number, JourneyCohortSimulationResult>();
+      const latest = new Map<number, JourneyCohortSimulationProgress>();
+      let watching = true;
+      const watcher = (async () => {
+        while (watching) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          await Promise.all(
+            handles.map(async (handle, index) => {
+              if (done.has(index)) return;
+              // A query of a finished cohort would replay its whole history: ask only running ones.
+              if ((await handle.describe()).status.name !== 'RUNNING') return;
+              const progress = await handle.query(journeyCohortSimulationProgressQuery).catch(() => undefined);
+              if (progress !== undefined) latest.set(index, progress);
+            }),
+          ).catch(() => undefined);
+          const running = [...latest].filter(([index]) => !done.has(index)).map(([, progress]) => progress);
+          if (watching && running.length > 0) {
+            const finished = [...done.values()];
+            show(
+              Math.min(...running.map((progress) => progress.atMs)),
+              running.reduce((sum, progress) => sum + progress.ended, 0) + finished.reduce((sum, result) => sum + ended(result.tally), 0),
+              running.reduce((sum, progress) => sum + progress.emails, 0) + finished.reduce((sum, result) => sum + emailCount(result.tally), 0),
+            );
           }
-          try {
-            await env.client.workflow.getHandle(workflowId(contact)).signal(journeyEventSignal, {
-              eventId: event.eventId,
-              type: event.type,
-              occurredAt: new Date(event.atMs).toISOString(),
-              properties: propertiesFor(paths, event),
-              ...(contact.entryKey === undefined ? {} : { entryKey: contact.entryKey }),
-            });
-          } catch (error) {
-            // The run already ended: the event changes nothing, as in production.
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-          }
-        });
-        await env.sleep(stepMs);
-        const day = Math.floor((t + stepMs - startMs) / DAY_MS);
-        output.progress(`\r${progressBar((t + stepMs - startMs) / (endMs - startMs))} day ${Math.min(day, args.days)}/${args.days}  ended ${record.outcomes.size}/${contacts.length}  e-mails ${record.emails.length}`);
+        }
+      })();
+      try {
+        // One result at a time: each call lets the test server skip time until that cohort is done,
+        // and every cohort's timers fire meanwhile.
+        for (const [index, handle] of handles.entries()) done.set(index, await handle.result());
+      } finally {
+        watching = false;
+        await watcher;
       }
-      output.progress('\n');
-      // The last sleep fired timers whose workflow tasks and activities may still be running: let them
-      // finish (simulated time stands still meanwhile) before the record is read.
-      await settled(() => `${record.emails.length}/${record.outcomes.size}/${[...record.paths.values()].reduce((sum, path) => sum + path.length, 0)}`);
+      return [...done.values()];
     });
-    return summarize(record, contacts.length, args.days);
+    const tally = mergeTallies(results.map((result) => result.tally));
+    show(endMs, ended(tally), emailCount(tally));
+    output.progress('\n');
+    return summarizeTally(tally, args.contacts, args.days);
   } finally {
     if (ownEnv) await env.teardown();
   }
 }
+
+const ended = (tally: SimulationTally) => Object.values(tally.outcomes).reduce((sum, count) => sum + count, 0);
+const emailCount = (tally: SimulationTally) => Object.values(tally.emails).reduce((sum, perDay) => sum + Object.values(perDay).reduce((total, count) => total + count, 0), 0);
 
 export function formatSummary(journey: string, summary: SimulationSummary, elapsedMs: number): string {
   const lines = [`Simulated ${summary.contacts} contacts × ${summary.days} days of "${journey}" in ${(elapsedMs / 1000).toFixed(1)} s`, '', 'Paths taken:'];

@@ -6,3 +6,4 @@ export { handoffWorkflow } from './handoff.workflow.js';
 export { subscriptionConfirmationWorkflow } from './subscription-confirmation.workflow.js';
 export { journeyWorkflow } from './journey.workflow.js';
 export { newsletterWorkflow } from './newsletter.workflow.js';
+export { journeyCohortSimulationWorkflow } from './journey-simulation.workflow.js';

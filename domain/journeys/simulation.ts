@@ -2,7 +2,7 @@
 // journey listens for at random times, and the summary a marketer reads (paths taken, e-mails per
 // day, exits by goal and by timeout). Pure and seeded: the same arguments give the same streams.
 import type { EventMatch, JourneyDefinition, JourneyFilter } from './definition.js';
-import { entryKeyOf, filterHolds } from './evaluate.js';
+import { entryKeyOf, filterHolds, type ContactFacts, type FactsRequest } from './evaluate.js';
 
 export interface SimulationOptions {
   contacts: number;
@@ -114,15 +114,28 @@ function entryEvent(definition: JourneyDefinition, key: string, atMs: number, ev
   return { atMs, eventId, type: entry.event, properties };
 }
 
-/** Synthetic contacts and their event streams, starting at `startMs`. */
-export function syntheticContacts(definition: JourneyDefinition, options: SimulationOptions, startMs: number): SyntheticContact[] {
-  const random = seededRandom(options.seed);
+/** Each contact draws from its own stream, so a slice of the population costs only its own contacts. */
+function contactSeed(seed: number, index: number): number {
+  let hash = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+  return (hash ^ (hash >>> 15)) >>> 0;
+}
+
+/** Synthetic contacts and their event streams, starting at `startMs`: contacts `first` to `first + count - 1` of the population (all by default). */
+export function syntheticContacts(
+  definition: JourneyDefinition,
+  options: SimulationOptions,
+  startMs: number,
+  first = 0,
+  count = options.contacts - first,
+): SyntheticContact[] {
   const listened = new Set<string>([...definition.exits.map((exit) => exit.event)]);
   for (const node of Object.values(definition.nodes)) if (node.type === 'wait_for_event') listened.add(node.event);
   const windowMs = options.days * DAY_MS;
   const entryWindowMs = Math.min(options.entryWindowDays, options.days) * DAY_MS;
   const contacts: SyntheticContact[] = [];
-  for (let index = 0; index < options.contacts; index += 1) {
+  for (let index = first; index < Math.min(options.contacts, first + count); index += 1) {
+    const random = seededRandom(contactSeed(options.seed, index));
     const contactId = `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
     const key = `sim-${index}`;
     const enteredAt = startMs + Math.floor(random() * entryWindowMs);
@@ -159,28 +172,82 @@ export interface SimulationSummary {
   outcomes: Record<string, number>;
 }
 
-/** The most common paths first; the long tail folds into one line. */
-export function summarize(record: SimulationRecord, contacts: number, days: number, topPaths = 10): SimulationSummary {
-  const pathCounts = new Map<string, number>();
+/** What a dry run counted, in a shape that merges across cohorts and crosses a workflow boundary. */
+export interface SimulationTally {
+  /** Contacts per path taken (node ids entered, a node repeated back to back read once). */
+  paths: Record<string, number>;
+  /** Contacts per final status; contacts still running are not counted. */
+  outcomes: Record<string, number>;
+  /** E-mails sent per template and per day index (0-based from the start). */
+  emails: Record<string, Record<string, number>>;
+}
+
+const ENDED_BEFORE_FIRST_NODE = '(ended before its first node)';
+
+export function tallyRecord(record: SimulationRecord): SimulationTally {
+  const paths: Record<string, number> = {};
   for (const path of record.paths.values()) {
     // A wait that loops on itself (a cart change restarting the hour) reads once per stretch.
     const collapsed = path.filter((node, index) => node !== path[index - 1]).join(' → ');
-    pathCounts.set(collapsed, (pathCounts.get(collapsed) ?? 0) + 1);
+    paths[collapsed] = (paths[collapsed] ?? 0) + 1;
   }
   // A goal event queued before the run's first task ends it before any node: that is a path too.
-  const endedBeforeFirstNode = [...record.outcomes.keys()].filter((contact) => !record.paths.has(contact)).length;
-  if (endedBeforeFirstNode > 0) pathCounts.set('(ended before its first node)', endedBeforeFirstNode);
-  const sorted = [...pathCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  for (const contact of record.outcomes.keys()) if (!record.paths.has(contact)) paths[ENDED_BEFORE_FIRST_NODE] = (paths[ENDED_BEFORE_FIRST_NODE] ?? 0) + 1;
+  const outcomes: Record<string, number> = {};
+  for (const status of record.outcomes.values()) outcomes[status] = (outcomes[status] ?? 0) + 1;
+  const emails: Record<string, Record<string, number>> = {};
+  for (const { day, template } of record.emails) {
+    const perDay = (emails[template] ??= {});
+    perDay[day] = (perDay[day] ?? 0) + 1;
+  }
+  return { paths, outcomes, emails };
+}
+
+export function mergeTallies(tallies: readonly SimulationTally[]): SimulationTally {
+  const merged: SimulationTally = { paths: {}, outcomes: {}, emails: {} };
+  const add = (target: Record<string, number>, source: Record<string, number>) => {
+    for (const [key, count] of Object.entries(source)) target[key] = (target[key] ?? 0) + count;
+  };
+  for (const tally of tallies) {
+    add(merged.paths, tally.paths);
+    add(merged.outcomes, tally.outcomes);
+    for (const [template, perDay] of Object.entries(tally.emails)) add((merged.emails[template] ??= {}), perDay);
+  }
+  return merged;
+}
+
+/** The most common paths first; the long tail folds into one line. */
+export function summarizeTally(tally: SimulationTally, contacts: number, days: number, topPaths = 10): SimulationSummary {
+  const sorted = Object.entries(tally.paths).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const paths = sorted.slice(0, topPaths).map(([path, count]) => ({ path, contacts: count }));
   const rest = sorted.slice(topPaths).reduce((sum, [, count]) => sum + count, 0);
   if (rest > 0) paths.push({ path: `(${sorted.length - topPaths} other paths)`, contacts: rest });
   const emailsPerDay = Array.from({ length: days }, () => 0);
   const emailsByTemplate: Record<string, number> = {};
-  for (const email of record.emails) {
-    if (email.day >= 0 && email.day < days) emailsPerDay[email.day] = (emailsPerDay[email.day] ?? 0) + 1;
-    emailsByTemplate[email.template] = (emailsByTemplate[email.template] ?? 0) + 1;
+  for (const [template, perDay] of Object.entries(tally.emails)) {
+    for (const [day, count] of Object.entries(perDay)) {
+      const index = Number(day);
+      if (index >= 0 && index < days) emailsPerDay[index] = (emailsPerDay[index] ?? 0) + count;
+      emailsByTemplate[template] = (emailsByTemplate[template] ?? 0) + count;
+    }
   }
-  const outcomes: Record<string, number> = { running: contacts - record.outcomes.size };
-  for (const status of record.outcomes.values()) outcomes[status] = (outcomes[status] ?? 0) + 1;
+  const ended = Object.values(tally.outcomes).reduce((sum, count) => sum + count, 0);
+  const outcomes: Record<string, number> = { running: contacts - ended, ...tally.outcomes };
   return { contacts, days, paths, emailsPerDay, emailsByTemplate, outcomes };
+}
+
+export function summarize(record: SimulationRecord, contacts: number, days: number, topPaths = 10): SimulationSummary {
+  return summarizeTally(tallyRecord(record), contacts, days, topPaths);
+}
+
+/**
+ * What a synthetic contact looks like to a branch at `atMs`: its own traits, an ordinary lead's
+ * stage and scores, and the events of its stream that have happened by then.
+ */
+export function syntheticFacts(contact: SyntheticContact | undefined, request: FactsRequest, atMs: number): ContactFacts {
+  const traits: Record<string, unknown> = {};
+  for (const name of request.traits) if (contact?.traits[name] !== undefined) traits[name] = contact.traits[name];
+  const eventsSeen: Record<string, boolean> = {};
+  for (const type of request.eventTypes) eventsSeen[type] = contact?.events.some((event) => event.type === type && event.atMs <= atMs) ?? false;
+  return { traits, stage: 'lead', engagement: 10, fitPoints: 10, fitGrade: 'B', eventsSeen };
 }

@@ -104,3 +104,11 @@ describe('the dry-run summary', () => {
     expect(summary.paths.at(-1)).toEqual({ path: '(2 other paths)', contacts: 2 });
   });
 });
+
+describe('a slice of the synthetic population', () => {
+  it('is exactly those contacts of the whole population, so cohorts of a dry run add up to it', () => {
+    const everyone = syntheticContacts(survey, options, start);
+    expect(syntheticContacts(survey, options, start, 50, 30)).toEqual(everyone.slice(50, 80));
+    expect(syntheticContacts(survey, options, start, 190, 30)).toEqual(everyone.slice(190));
+  });
+});
