@@ -24,6 +24,11 @@ function pageEvent(run: string, i: number, visitors: number) {
   };
 }
 
+/** A browsing session: `pages` consecutive page views of one visitor, so a batch holds few contacts. */
+function sessionEvent(run: string, i: number, pages: number) {
+  return { ...pageEvent(run, i, Number.MAX_SAFE_INTEGER), anonymousId: `s-${run}-${Math.floor(i / pages)}` };
+}
+
 function peakRssBytes(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match === null ? Number.NaN : Number(match[1]) * 1024;
@@ -83,6 +88,14 @@ export async function benchIngest(options: { batches?: number; baselineEvents?: 
     const ledgerRows = Number((await adminQuery(url, 'select count(*) as n from score_ledger')).rows[0].n) - ledgerBefore;
     const rssAfterBatch = peakRssBytes(server.pid!);
 
+    // The same volume shaped as sessions (10 page views per visitor, as a site's server-side source
+    // batches them): 50 contacts per batch instead of 500, so per-contact work is shared.
+    const SESSION_PAGES = 10;
+    const sessionRun = await runConcurrent(batches, 4, (b) =>
+      post('/v1/batch', { batch: Array.from({ length: 500 }, (_, i) => sessionEvent('session', b * 500 + i, SESSION_PAGES)) }),
+    );
+    const sessionEventsPerSecond = stored / (sessionRun.totalMs / 1000);
+
     // Baseline: the same events, one INSERT statement each, straight into the events table.
     const contact = await db.insertInto('contacts').values({ traits: '{}', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     const baseline = await runConcurrent(baselineEvents, 4, async (i) => {
@@ -136,6 +149,14 @@ export async function benchIngest(options: { batches?: number; baselineEvents?: 
         baseline: { name: 'one INSERT per event (events table only)', value: round(baseline.perSecond) },
         ratio: ratioOf(eventsPerSecond, baseline.perSecond),
         target: { op: '>=', value: 20_000 },
+      },
+      {
+        id: 'ingest.batch-sessions',
+        name: 'events stored via /v1/batch shaped as sessions (10 page views per visitor, 50 contacts per request)',
+        value: round(sessionEventsPerSecond),
+        unit: 'events/s',
+        baseline: { name: 'every event of a request a different contact (above)', value: round(eventsPerSecond) },
+        ratio: ratioOf(sessionEventsPerSecond, eventsPerSecond),
       },
       {
         id: 'ingest.ledger',
