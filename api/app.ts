@@ -24,6 +24,7 @@ import { JourneyStore } from '../db/journey.repository.js';
 import { createJourneyRouter } from './journey-router.js';
 import { createJourneyService } from './journeys.service.js';
 import { registerJourneyRoutes } from './routes/journeys.js';
+import { registerErasureRoutes } from './routes/erasure.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -101,6 +102,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
   registerJourneyRoutes(app, { journeys, auth });
+  registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
   await journeys.seedTemplates();
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -162,6 +162,16 @@ export interface SuppressionTable {
   created_at: CreatedAt;
 }
 
+/** An erasure on request: who asked and how much went, nothing about the person. */
+export interface ErasureTable {
+  id: Generated<number>;
+  contact_id: string;
+  erased_at: CreatedAt;
+  /** The name of the admin key that asked. */
+  erased_by: string;
+  counts: Json<Record<string, number>>;
+}
+
 export interface Database {
   contacts: ContactTable;
   contact_identities: ContactIdentityTable;
@@ -191,6 +201,7 @@ export interface Database {
   journey_entries: JourneyEntryTable;
   newsletters: NewsletterTable;
   newsletter_recipients: NewsletterRecipientTable;
+  erasures: ErasureTable;
 }
 
 export type Contact = Selectable<ContactTable>;

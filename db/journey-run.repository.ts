@@ -23,6 +23,10 @@ const ENDED: ReadonlySet<JourneyRunStatusColumn> = new Set(['completed', 'exited
 /** One node visit and the run's status after it, in one transaction; a retry writes nothing twice. */
 export async function recordJourneyVisit(db: Db, record: JourneyVisitRecord): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // A run stopped by an erasure records its last visit after the contact is gone: nothing may come
+    // back. The key-share lock waits for an erasure in progress (it holds the row for update).
+    const contact = await trx.selectFrom('contacts').select('id').where('id', '=', record.contactId).forKeyShare().executeTakeFirst();
+    if (contact === undefined) return;
     await trx
       .insertInto('journey_node_visits')
       .values({

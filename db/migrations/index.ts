@@ -8,6 +8,7 @@ import * as m0006 from './0006_consent_tracking.js';
 import * as m0007 from './0007_handoff.js';
 import * as m0008 from './0008_newsletters.js';
 import * as m0009 from './0009_ingestion_hot_updates.js';
+import * as m0010 from './0010_erasures.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
 // bundle and their order is reviewed. Names sort in the order they run.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007_handoff': m0007,
   '0008_newsletters': m0008,
   '0009_ingestion_hot_updates': m0009,
+  '0010_erasures': m0010,
 };
