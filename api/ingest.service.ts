@@ -3,7 +3,8 @@ import { redeemCouponsFromEvents } from '../db/coupon.repository.js';
 import { storeEvents, type StoredOutcome } from '../db/ingestion.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { JourneyStore } from '../db/journey.repository.js';
-import { normalizeEvent, type InboundEvent } from '../domain/events.js';
+import { normalizeEvent, type InboundEvent, type NormalizedEvent } from '../domain/events.js';
+import { createCoalescer } from './coalesce.js';
 import type { OutboxDispatcher } from './orchestrator.js';
 
 export type IngestResult = StoredOutcome;
@@ -11,23 +12,38 @@ export type IngestResult = StoredOutcome;
 export function createIngestService(db: Db, models: ScoringModelStore, dispatcher: OutboxDispatcher, options: { journeys?: JourneyStore | undefined; doubleOptIn: boolean }) {
   const { journeys, doubleOptIn } = options;
   /**
-   * Stores valid events durably (one transaction per call), then hands the orchestration they cause
-   * to Temporal. The caller acknowledges once this resolves: the commit is the promise; dispatch
+   * Stores normalised events durably (one transaction), then hands the orchestration they cause to
+   * Temporal. The caller acknowledges once this resolves: the commit is the promise; dispatch
    * failures are retried from the outbox.
    */
-  async function ingest(events: readonly InboundEvent[], receivedAt: Date): Promise<IngestResult[]> {
-    if (events.length === 0) return [];
-    const model = await models.active(receivedAt.getTime());
-    const receivedIso = receivedAt.toISOString();
-    const normalized = events.map((event) => normalizeEvent(event, receivedAt, receivedIso));
+  async function write(normalized: NormalizedEvent[]): Promise<IngestResult[]> {
+    const now = new Date();
+    const model = await models.active(now.getTime());
     // Cached: when no active journey listens for anything, ingestion writes no journey intents at all.
-    const journeyEventTypes = journeys === undefined ? undefined : (await journeys.routing(receivedAt.getTime())).eventTypes;
-    const { outcomes, outboxIds } = await storeEvents(db, normalized, model, receivedAt, { ...(journeyEventTypes === undefined ? {} : { journeyEventTypes }), doubleOptIn });
+    const journeyEventTypes = journeys === undefined ? undefined : (await journeys.routing(now.getTime())).eventTypes;
+    const { outcomes, outboxIds } = await storeEvents(db, normalized, model, now, { ...(journeyEventTypes === undefined ? {} : { journeyEventTypes }), doubleOptIn });
     await redeemCouponsFromEvents(db, normalized);
     await dispatcher.dispatchNow(outboxIds);
     return outcomes;
   }
-  return { ingest };
+
+  /** A batch: its events go in together, in one transaction. */
+  async function ingest(events: readonly InboundEvent[], receivedAt: Date): Promise<IngestResult[]> {
+    if (events.length === 0) return [];
+    const receivedIso = receivedAt.toISOString();
+    return write(events.map((event) => normalizeEvent(event, receivedAt, receivedIso)));
+  }
+
+  // One-event requests (/v1/track, /v1/page, /v1/identify) share transactions under load; a few
+  // groups in flight keep both PostgreSQL and this process busy without queueing on the pool.
+  const writeOne = createCoalescer(write, { maxInFlight: 2, maxItems: 500 });
+
+  /** One event: stored alone when the API is quiet, with the other requests of the moment when busy. */
+  function ingestOne(event: InboundEvent, receivedAt: Date): Promise<IngestResult> {
+    return writeOne(normalizeEvent(event, receivedAt));
+  }
+
+  return { ingest, ingestOne };
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;

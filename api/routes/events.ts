@@ -57,8 +57,7 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
       },
       async (request) => {
         // A database failure answers 503 + Retry-After (api/errors.ts): nothing was acknowledged.
-        const [result] = await deps.ingest.ingest([request.body as InboundEvent], new Date());
-        return result!;
+        return deps.ingest.ingestOne(request.body as InboundEvent, new Date());
       },
     );
   }
