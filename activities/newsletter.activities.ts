@@ -12,6 +12,7 @@ import {
   recordRecipientOutcomes,
   saveCounters,
   skipQueued,
+  CANCELLED,
   type RecipientOutcome,
 } from '../db/newsletter.repository.js';
 import { recipientSendAt, type NewsletterCounts, type NewsletterStatus } from '../domain/newsletter.js';
@@ -219,7 +220,7 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
 
   /** Writes the newsletter's status and counts; a cancelled one accounts for everyone not reached. */
   async function recordNewsletterProgress(input: { newsletterId: string; status: NewsletterStatus }): Promise<NewsletterCounts> {
-    if (input.status === 'cancelled') await skipQueued(deps.db, input.newsletterId, 'cancelled');
+    if (input.status === 'cancelled') await skipQueued(deps.db, input.newsletterId, CANCELLED);
     const counts = await recipientCounts(deps.db, input.newsletterId);
     await recordNewsletterStatus(deps.db, input.newsletterId, input.status, counts);
     return counts;

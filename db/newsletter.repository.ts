@@ -113,6 +113,14 @@ export type RecipientOutcome =
  * Records what happened to a batch of recipients in one statement; only queued rows change, so an
  * outcome written twice (a retried page) cannot count anyone twice.
  */
+/** The reason a cancel gives everyone it did not reach. */
+export const CANCELLED = 'cancelled';
+
+/**
+ * Writes what happened to each recipient. A copy that went out is counted sent even where a cancel
+ * got there first and counted it cancelled: an attempt of a page that Temporal had already given up
+ * on (its heartbeat came late) can still be finishing a send, and the count follows the mailbox.
+ */
 export async function recordRecipientOutcomes(db: Db, newsletterId: string, outcomes: readonly { contactId: string; outcome: RecipientOutcome }[]): Promise<void> {
   if (outcomes.length === 0) return;
   const column = <T>(pick: (outcome: RecipientOutcome) => T) => outcomes.map(({ outcome }) => pick(outcome));
@@ -126,7 +134,8 @@ export async function recordRecipientOutcomes(db: Db, newsletterId: string, outc
     set status = v.status, reason = v.reason, email_id = v.email_id, send_at = coalesce(v.send_at, r.send_at), updated_at = now()
     from unnest(${ids}::uuid[], ${statuses}::text[], ${reasons}::text[], ${emailIds}::text[], ${sendAts}::timestamptz[])
       as v(contact_id, status, reason, email_id, send_at)
-    where r.newsletter_id = ${newsletterId} and r.contact_id = v.contact_id and r.status = 'queued'
+    where r.newsletter_id = ${newsletterId} and r.contact_id = v.contact_id
+      and (r.status = 'queued' or (v.status = 'sent' and r.status = 'skipped' and r.reason = ${CANCELLED}))
   `.execute(db);
 }
 

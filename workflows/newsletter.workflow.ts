@@ -14,9 +14,10 @@ import { cancelSignal, pauseSignal, progressQuery, resumeSignal } from './newsle
 
 const { materialiseNewsletterPage, sendNewsletterPage } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  // A page heartbeats after every recipient: a dead worker's page moves on within seconds, and a
-  // pause reaches the page in flight.
-  heartbeatTimeout: '5 seconds',
+  // A page heartbeats after every recipient (the SDK sends one every 80 % of this at most): a dead
+  // worker's page moves on within half a minute, and a pause reaches the page in flight. Shorter, a
+  // worker starved of CPU for a few seconds saw its live page given up on and retried beside it.
+  heartbeatTimeout: '30 seconds',
   // Pause and cancel wait for the page to stop, so the counts they report are final.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['NewsletterNotFound'] },
