@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../db/api-key.repository.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { adminQuery, databaseUrl, provideTestPostgres } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
 import { type BenchFigure, type BenchSuite, percentiles, ratioOf, round, runConcurrent } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -175,7 +175,7 @@ export async function benchIngest(options: { batches?: number; baselineEvents?: 
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
     await db.destroy();
-    await adminQuery(postgres.adminUrl, `drop database if exists ${name} with (force)`);
+    await dropDatabase(postgres.adminUrl, name);
     await postgres.stop?.();
   }
 }

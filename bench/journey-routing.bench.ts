@@ -17,7 +17,7 @@ import { ScoringModelStore } from '../db/scoring.repository.js';
 import { startSmtpCatcher } from '../scripts/local/smtp-catcher.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
 import { TemplateRenderer } from '../templates/renderer.js';
-import { adminQuery, databaseUrl, provideTestPostgres } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import type { JourneyWorkflowInput } from '../workflows/journey.contract.js';
 import { type BenchFigure, type BenchSuite, ratioOf, round, runConcurrent } from './harness.js';
@@ -104,7 +104,7 @@ export async function benchJourneyStarts(options: { batches?: number; batchSize?
     mailer.close();
     await env.teardown();
     await db.destroy();
-    await adminQuery(postgres.adminUrl, `drop database if exists ${name} with (force)`);
+    await dropDatabase(postgres.adminUrl, name);
     await smtp.stop();
   }
 }

@@ -16,7 +16,7 @@ import { validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { startSmtpCatcher } from '../scripts/local/smtp-catcher.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
 import { TemplateRenderer } from '../templates/renderer.js';
-import { adminQuery, databaseUrl, provideTestPostgres } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
 import { journeyWorkflowId } from '../workflows/ids.js';
 import type { journeyWorkflow } from '../workflows/journey.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
@@ -125,7 +125,7 @@ export async function benchJourneys(options: { starts?: number; inFlight?: numbe
     await env.teardown();
     await smtp.stop();
     await db.destroy();
-    await adminQuery(postgres.adminUrl, `drop database if exists ${name} with (force)`);
+    await dropDatabase(postgres.adminUrl, name);
     await postgres.stop?.();
   }
 }

@@ -19,7 +19,7 @@ import { ScoringModelStore } from '../db/scoring.repository.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { cohortAudience, insertSubscribers } from '../test/helpers/subscribers.js';
-import { adminQuery, databaseUrl, provideTestPostgres } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
 import { newsletterWorkflowId } from '../workflows/ids.js';
 import type { newsletterWorkflow } from '../workflows/newsletter.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
@@ -87,7 +87,7 @@ export async function benchNewsletter(options: { recipients?: number } = {}): Pr
     await env.teardown();
     await sink.stop();
     await db.destroy();
-    await adminQuery(postgres.adminUrl, `drop database if exists ${name} with (force)`);
+    await dropDatabase(postgres.adminUrl, name);
     await postgres.stop?.();
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connection.js';
-import { adminQuery, databaseUrl } from '../setup/postgres.js';
+import { adminQuery, databaseUrl, dropDatabase } from '../setup/postgres.js';
 
 export interface TestDatabase {
   db: Db;
@@ -22,7 +22,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     async drop() {
       await db.destroy();
-      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+      await dropDatabase(adminUrl, name);
     },
   };
 }

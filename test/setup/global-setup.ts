@@ -4,7 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { ensureTemporalTools } from '../../scripts/temporal-tools.js';
-import { adminQuery, databaseUrl, provideTestPostgres } from './postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -48,7 +48,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `select datname from pg_database where datname like 'relance_test_${runId}%'`,
     );
     for (const { datname } of rows as { datname: string }[]) {
-      await adminQuery(postgres.adminUrl, `drop database if exists ${datname} with (force)`);
+      await dropDatabase(postgres.adminUrl, datname);
     }
     await postgres.stop?.();
   };

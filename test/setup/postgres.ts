@@ -85,3 +85,20 @@ export async function adminQuery(adminUrl: string, sql: string): Promise<pg.Quer
     await client.end();
   }
 }
+
+/**
+ * Drops a database whoever is connected. An autovacuum worker busy in it belongs to no role, and
+ * PostgreSQL 15 refuses a non-superuser's FORCE over it ("must be a member of the role whose process
+ * is being terminated"); the worker is gone within moments, so the drop is tried again.
+ */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+      return;
+    } catch (error) {
+      if (attempt >= 50 || !(error instanceof Error) || !error.message.includes('must be a member of the role whose process is being terminated')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
