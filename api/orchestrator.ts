@@ -19,18 +19,8 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string, jo
         case 'welcome':
           // A published journey that admits this sign-up and sends the welcome itself: one welcome per person.
           if (intent.eventId !== undefined && routing?.welcomesSignUp(intent.eventId) === true) return;
-          try {
-            await client.workflow.start<typeof welcomeWorkflow>('welcomeWorkflow', {
-              taskQueue,
-              workflowId: welcomeWorkflowId(intent.contactId),
-              args: [{ contactId: intent.contactId }],
-              // A contact is welcomed once in its life: a replayed sign-up starts nothing.
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              workflowIdConflictPolicy: 'USE_EXISTING',
-            });
-          } catch (error) {
-            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          }
+          // A contact is welcomed once in its life: a replayed sign-up starts nothing.
+          await startOnce(client, 'welcomeWorkflow', { taskQueue, workflowId: welcomeWorkflowId(intent.contactId), args: [{ contactId: intent.contactId }] });
           return;
         case 'stage_changed':
           // An MQL goes to sales; journeys that start on (or wait for) a stage hear of it too.
@@ -41,17 +31,11 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string, jo
           await startHandoff(client, taskQueue, { contactId: intent.contactId, reason: intent.reason, source: intent.source });
           return;
         case 'subscription_confirmation':
-          try {
-            await client.workflow.start<typeof subscriptionConfirmationWorkflow>('subscriptionConfirmationWorkflow', {
-              taskQueue,
-              workflowId: subscriptionConfirmationWorkflowId(intent.contactId, intent.topic, intent.requestedAt),
-              args: [{ contactId: intent.contactId, topic: intent.topic }],
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              workflowIdConflictPolicy: 'USE_EXISTING',
-            });
-          } catch (error) {
-            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          }
+          await startOnce(client, 'subscriptionConfirmationWorkflow', {
+            taskQueue,
+            workflowId: subscriptionConfirmationWorkflowId(intent.contactId, intent.topic, intent.requestedAt),
+            args: [{ contactId: intent.contactId, topic: intent.topic }],
+          });
           return;
         case 'journey_event':
           // Without a router the intent must stay pending, not be marked done.
@@ -66,6 +50,19 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string, jo
       finish: async () => routing?.record(),
     };
   };
+}
+
+/** Starts a workflow whose id may run once ever: a second start, while it runs or after, does nothing. */
+async function startOnce<W extends typeof welcomeWorkflow | typeof subscriptionConfirmationWorkflow>(
+  client: Client,
+  workflowType: string,
+  options: { taskQueue: string; workflowId: string; args: Parameters<W> },
+): Promise<void> {
+  try {
+    await client.workflow.start<W>(workflowType, { ...options, workflowIdReusePolicy: 'REJECT_DUPLICATE', workflowIdConflictPolicy: 'USE_EXISTING' });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
 }
 
 /** One hand-off per contact at a time: a second MQL or journey request while one runs joins it. */
