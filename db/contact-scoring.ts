@@ -11,6 +11,7 @@ import {
   type Contribution,
   type ScoringEvent,
 } from '../domain/scoring/index.js';
+import type { Traits } from '../domain/traits.js';
 import { jsonRows } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { OrchestrationIntent } from './outbox.repository.js';
@@ -56,15 +57,42 @@ async function insertLedger(trx: Trx, rows: LedgerRow[]): Promise<void> {
       contact_id uuid, event_id bigint, rule_id text, points float8, occurred_at timestamptz, reason text, model_version integer)`.execute(trx);
 }
 
+/** Writes re-scored states into the contact rows (the ingestion path writes its states with the scores). */
 async function saveStates(trx: Trx, states: Map<string, ScoringState>): Promise<void> {
   if (states.size === 0) return;
   await sql`
-    insert into contact_scores (contact_id, model_id, model_version, state, updated_at)
-    select contact_id, model_id, model_version, state, ${new Date()}::timestamptz
-    from jsonb_to_recordset(${jsonRows([...states].map(([contactId, state]) => ({ contact_id: contactId, model_id: state.modelId, model_version: state.modelVersion, state })))}) as r(
-      contact_id uuid, model_id text, model_version integer, state jsonb)
-    on conflict (contact_id) do update
-    set model_id = excluded.model_id, model_version = excluded.model_version, state = excluded.state, updated_at = excluded.updated_at`.execute(trx);
+    update contacts c set scoring_state = u.state
+    from jsonb_to_recordset(${jsonRows([...states].map(([id, state]) => ({ id, state })))}) as u(id uuid, state jsonb)
+    where c.id = u.id`.execute(trx);
+}
+
+/** What scoring and stage moves read of a contact. */
+export interface ScoringContact {
+  id: string;
+  stage: string;
+  email: string | null;
+  traits: Traits;
+  scoring_state: unknown;
+}
+
+function selectScoringContacts(trx: Trx, ids: readonly string[]) {
+  return trx.selectFrom('contacts').select(['id', 'stage', 'email', 'traits', 'scoring_state']).where('id', '=', (eb) => eb.fn.any(eb.val([...ids])));
+}
+
+export async function readScoringContacts(trx: Trx, ids: readonly string[]): Promise<Map<string, ScoringContact>> {
+  if (ids.length === 0) return new Map();
+  return new Map((await selectScoringContacts(trx, ids).execute()).map((row) => [row.id, row]));
+}
+
+/**
+ * Locks the contacts' rows for the rest of the transaction, in one fixed order (so concurrent batches
+ * queue rather than deadlock), and returns them as locked: a row another transaction had just
+ * changed is read in its committed version, whatever the statement's snapshot.
+ */
+export async function lockScoringContacts(trx: Trx, ids: readonly string[]): Promise<Map<string, ScoringContact>> {
+  if (ids.length === 0) return new Map();
+  const sorted = [...ids].sort();
+  return new Map((await selectScoringContacts(trx, sorted).orderBy('id').forUpdate().execute()).map((row) => [row.id, row]));
 }
 
 /** Scores contacts from their whole stored history: the canonical ledger (model change, merge, late event). */
@@ -100,29 +128,30 @@ export async function rescoreContacts(trx: Trx, contactIds: readonly string[], m
  * Scores newly stored events incrementally from each contact's saved cap state. A contact whose state
  * belongs to another model version, or that receives an event older than its newest scored one, is
  * re-scored from its whole history instead, so the ledger never depends on the order of arrival.
+ * Returns the incremental states, which the caller writes with the contacts' scores
+ * (`refreshContactScores`); the re-scored ones are written already.
  */
 export async function scoreNewEvents(
   trx: Trx,
   eventsByContact: ReadonlyMap<string, readonly ScoringEvent[]>,
   model: CompiledScoringModel,
+  /** The contacts as locked by this transaction (`lockScoringContacts`), with their saved states. */
+  contacts: ReadonlyMap<string, ScoringContact>,
   /** Contacts created by this very batch: their whole history is the events given, nothing to read back. */
-  newContacts: ReadonlySet<string> = new Set(),
-): Promise<void> {
-  const contactIds = [...eventsByContact.keys()];
-  if (contactIds.length === 0) return;
-  const saved = await trx.selectFrom('contact_scores').select(['contact_id', 'state']).where('contact_id', '=', (eb) => eb.fn.any(eb.val(contactIds))).execute();
-  const savedStates = new Map(saved.map((row) => [row.contact_id, row.state]));
+  newContacts: ReadonlySet<string>,
+): Promise<Map<string, ScoringState>> {
   const toRescore: string[] = [];
   const rows: LedgerRow[] = [];
   const states = new Map<string, ScoringState>();
   for (const [contactId, events] of eventsByContact) {
-    if (newContacts.has(contactId) && !savedStates.has(contactId)) {
+    const saved = contacts.get(contactId)?.scoring_state ?? null;
+    if (saved === null && newContacts.has(contactId)) {
       const scored = scoreEvents([...events], model);
       rows.push(...ledgerRows(contactId, scored.contributions, model.version));
       states.set(contactId, scored.state);
       continue;
     }
-    const parsed = ScoringState.safeParse(savedStates.get(contactId));
+    const parsed = ScoringState.safeParse(saved);
     const state = parsed.success ? parsed.data : undefined;
     if (state === undefined || state.modelId !== model.id || state.modelVersion !== model.version) {
       toRescore.push(contactId);
@@ -140,8 +169,8 @@ export async function scoreNewEvents(
     states.set(contactId, state);
   }
   await insertLedger(trx, rows);
-  await saveStates(trx, states);
   await rescoreContacts(trx, toRescore, model);
+  return states;
 }
 
 /**
@@ -158,20 +187,27 @@ export async function refreshContacts(
 }
 
 /**
- * refreshContacts for ingestion: the same contact update also moves `last_activity_at` forward (one
- * write of each contact row per batch, not two), and the contacts with a known e-mail are returned
- * from the row already read.
+ * refreshContacts for ingestion: the same contact update also moves `last_activity_at` forward and
+ * writes the new scoring states (one write of each contact row per batch, not three), from the rows
+ * the batch locked, and the contacts with a known e-mail are returned.
  */
 export async function refreshContactScores(
   trx: Trx,
   contactIds: readonly string[],
   model: CompiledScoringModel,
   now: Date,
-  /** Newest activity (ISO) per contact; `last_activity_at` never moves back. */
-  lastActivity: ReadonlyMap<string, string> = new Map(),
+  batch: {
+    /** The contacts as the transaction last wrote them; read when not given. */
+    contacts?: ReadonlyMap<string, ScoringContact>;
+    /** Newest activity (ISO) per contact; `last_activity_at` never moves back. */
+    lastActivity?: ReadonlyMap<string, string>;
+    /** Scoring states to save, from `scoreNewEvents`. */
+    states?: ReadonlyMap<string, ScoringState>;
+  } = {},
 ): Promise<{ changes: StageChange[]; known: Set<string> }> {
   const known = new Set<string>();
   if (contactIds.length === 0) return { changes: [], known };
+  const { lastActivity = new Map<string, string>(), states = new Map<string, ScoringState>() } = batch;
   const windowStart = new Date(now.getTime() - model.windowMs);
   const totals = await trx
     .selectFrom('score_ledger')
@@ -187,11 +223,13 @@ export async function refreshContactScores(
     .groupBy('contact_id')
     .execute();
   const engagementOf = new Map(totals.map((row) => [row.contact_id, Math.round(Number(row.engagement) * 100) / 100]));
-  const contacts = await trx.selectFrom('contacts').select(['id', 'stage', 'email', 'traits']).where('id', '=', (eb) => eb.fn.any(eb.val([...contactIds]))).execute();
+  const contacts = batch.contacts ?? (await readScoringContacts(trx, contactIds));
 
   const changes: StageChange[] = [];
-  const updates = { ids: [] as string[], engagement: [] as number[], fitPoints: [] as number[], fitGrade: [] as string[], stage: [] as string[], lastActivity: [] as (string | null)[] };
-  for (const contact of contacts) {
+  const updates: { id: string; engagement: number; fit_points: number; fit_grade: string; stage: string; last_activity: string | null; state: ScoringState | null }[] = [];
+  for (const contactId of contactIds) {
+    const contact = contacts.get(contactId);
+    if (contact === undefined) continue;
     if (contact.email !== null) known.add(contact.id);
     const engagement = engagementOf.get(contact.id) ?? 0;
     const fit = fitScore(contact.traits, model);
@@ -208,22 +246,25 @@ export async function refreshContactScores(
       changes.push({ contactId: contact.id, from: move.from, to: move.to, reason: move.reason, transitionId: Number(transition.id) });
       stage = move.to;
     }
-    updates.ids.push(contact.id);
-    updates.engagement.push(engagement);
-    updates.fitPoints.push(fit.points);
-    updates.fitGrade.push(fit.grade);
-    updates.stage.push(stage);
-    updates.lastActivity.push(lastActivity.get(contact.id) ?? null);
+    updates.push({
+      id: contact.id,
+      engagement,
+      fit_points: fit.points,
+      fit_grade: fit.grade,
+      stage,
+      last_activity: lastActivity.get(contact.id) ?? null,
+      state: states.get(contact.id) ?? null,
+    });
   }
   // One statement for the whole batch: a round trip per contact was most of the ingestion cost.
   await sql`
     update contacts c
     set engagement_score = u.engagement, engagement_scored_at = ${now}, fit_points = u.fit_points,
         fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now},
-        last_activity_at = greatest(c.last_activity_at, u.last_activity)
-    from unnest(${updates.ids}::uuid[], ${updates.engagement}::float8[], ${updates.fitPoints}::float8[],
-                ${updates.fitGrade}::text[], ${updates.stage}::text[], ${updates.lastActivity}::timestamptz[])
-      as u(id, engagement, fit_points, fit_grade, stage, last_activity)
+        last_activity_at = greatest(c.last_activity_at, u.last_activity),
+        scoring_state = coalesce(u.state, c.scoring_state)
+    from jsonb_to_recordset(${jsonRows(updates)}) as u(
+      id uuid, engagement float8, fit_points float8, fit_grade text, stage text, last_activity timestamptz, state jsonb)
     where c.id = u.id`.execute(trx);
   return { changes, known };
 }

@@ -25,6 +25,8 @@ export interface ContactTable {
   engagement_scored_at: ColumnType<Date, Date | string | undefined, Date | string>;
   fit_points: Generated<number>;
   fit_grade: Generated<string>;
+  /** The incremental scorer's `ScoringState`, for the model version it names; null before the first score. */
+  scoring_state: Json<unknown> | null;
 }
 
 export interface ContactMergeTable {
@@ -41,14 +43,6 @@ export interface ScoringModelTable {
   active: Generated<boolean>;
   created_at: CreatedAt;
   activated_at: Timestamp | null;
-}
-
-export interface ContactScoreTable {
-  contact_id: string;
-  model_id: string;
-  model_version: number;
-  state: Json<unknown>;
-  updated_at: Timestamp;
 }
 
 export interface ScoreLedgerTable {
@@ -179,7 +173,6 @@ export interface Database {
   email_messages: EmailMessageTable;
   contact_merges: ContactMergeTable;
   scoring_models: ScoringModelTable;
-  contact_scores: ContactScoreTable;
   score_ledger: ScoreLedgerTable;
   stage_transitions: StageTransitionTable;
   trait_changes: TraitChangeTable;

@@ -87,7 +87,6 @@ export async function eraseContact(db: Db, id: string, erasedBy: string): Promis
     await count('events', trx.deleteFrom('events').where('contact_id', 'in', ids));
     await count('contact_identities', trx.deleteFrom('contact_identities').where('contact_id', 'in', ids));
     await count('contact_subscriptions', trx.deleteFrom('contact_subscriptions').where('contact_id', 'in', ids));
-    await count('contact_scores', trx.deleteFrom('contact_scores').where('contact_id', 'in', ids));
     await count('stage_transitions', trx.deleteFrom('stage_transitions').where('contact_id', 'in', ids));
     await count('trait_changes', trx.deleteFrom('trait_changes').where('contact_id', 'in', ids));
     await count('contact_merges', trx.deleteFrom('contact_merges').where((eb) => eb.or([eb('from_contact_id', 'in', ids), eb('into_contact_id', 'in', ids)])));

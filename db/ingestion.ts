@@ -6,7 +6,7 @@ import { LifecycleStage, type CompiledScoringModel, type ScoringEvent } from '..
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { insertEventRows } from './bulk-insert.js';
-import { recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
+import { lockScoringContacts, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
 import { listSubscriptions, setSubscriptionsIn } from './consent.repository.js';
 import type { ContactIdentityTable, Database } from './database.js';
 import { enqueueIntents, type OrchestrationIntent } from './outbox.repository.js';
@@ -77,7 +77,6 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
     where excluded.status = 'unsubscribed'`.execute(trx);
   await trx.deleteFrom('contact_subscriptions').where('contact_id', '=', from).execute();
   await trx.deleteFrom('score_ledger').where('contact_id', '=', from).execute();
-  await trx.deleteFrom('contact_scores').where('contact_id', '=', from).execute();
 
   const traits: Traits = combineTraits(target.traits, source.traits);
   const order = LifecycleStage.options;
@@ -97,7 +96,7 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
     .set({ traits: JSON.stringify(traits), email: typeof email === 'string' ? email : null, stage, last_activity_at: lastActivity, updated_at: now })
     .where('id', '=', into)
     .execute();
-  await trx.updateTable('contacts').set({ merged_into: into, updated_at: now }).where((eb) => eb.or([eb('id', '=', from), eb('merged_into', '=', from)])).execute();
+  await trx.updateTable('contacts').set({ merged_into: into, scoring_state: null, updated_at: now }).where((eb) => eb.or([eb('id', '=', from), eb('merged_into', '=', from)])).execute();
   await trx.updateTable('contact_merges').set({ into_contact_id: into }).where('into_contact_id', '=', from).execute();
   await trx.insertInto('contact_merges').values({ from_contact_id: from, into_contact_id: into, reason }).onConflict((oc) => oc.doNothing()).execute();
 }
@@ -235,10 +234,8 @@ async function storeFresh(
   if (newContacts.size > 0) {
     await trx.insertInto('contacts').values([...newContacts].map((id) => ({ id, traits: '{}', updated_at: now }))).execute();
   }
-  // Every contact this batch writes to, locked in one fixed order, so concurrent batches queue
-  // rather than deadlock, and a contact's score is updated by one batch at a time.
-  const touched = [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])].sort();
-  await trx.selectFrom('contacts').select('id').where('id', '=', (eb) => eb.fn.any(eb.val(touched))).orderBy('id').forUpdate().execute();
+  // Every contact this batch writes to is locked, so a contact's score is updated by one batch at a time.
+  let contacts = await lockScoringContacts(trx, [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])]);
 
   const needsRescore = new Set<string>();
   for (const merge of merges) {
@@ -246,6 +243,9 @@ async function storeFresh(
     needsRescore.add(resolve(merge.into));
   }
   const finalContact = contactPerEvent.map(resolve);
+  const batchContacts = [...new Set(finalContact)];
+  // A merge rewrote the surviving rows (traits, stage): read them again.
+  if (merges.length > 0) contacts = await readScoringContacts(trx, batchContacts);
 
   const newLinks = new Map<string, { kind: IdentityKind; value: string; contact_id: string }>();
   identitiesPerEvent.forEach((identities, index) => {
@@ -282,8 +282,7 @@ async function storeFresh(
     .sort((a, b) => (a.event.occurredAt < b.event.occurredAt ? -1 : a.event.occurredAt > b.event.occurredAt ? 1 : 0));
   if (traitEvents.length > 0) {
     const contactIds = [...new Set(traitEvents.map((entry) => entry.contactId))];
-    const current = await trx.selectFrom('contacts').select(['id', 'traits']).where('id', 'in', contactIds).execute();
-    const traitsOf = new Map(current.map((row) => [row.id, row.traits]));
+    const traitsOf = new Map(contactIds.map((id) => [id, contacts.get(id)?.traits ?? {}]));
     const audit: { contact_id: string; trait: string; before: string | null; after: string; outcome: 'applied' | 'refused'; actor: string }[] = [];
     for (const entry of traitEvents) {
       const merged = mergeTraits(traitsOf.get(entry.contactId) ?? {}, entry.traits, 'form', entry.event.occurredAt);
@@ -298,8 +297,11 @@ async function storeFresh(
     }
     for (const contactId of contactIds) {
       const traits = traitsOf.get(contactId) ?? {};
-      const email = traits['email']?.value;
-      await trx.updateTable('contacts').set({ traits: JSON.stringify(traits), email: typeof email === 'string' ? email : null, updated_at: now }).where('id', '=', contactId).execute();
+      const value = traits['email']?.value;
+      const email = typeof value === 'string' ? value : null;
+      await trx.updateTable('contacts').set({ traits: JSON.stringify(traits), email, updated_at: now }).where('id', '=', contactId).execute();
+      const row = contacts.get(contactId);
+      if (row !== undefined) contacts.set(contactId, { ...row, traits, email });
     }
     if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();
   }
@@ -323,9 +325,9 @@ async function storeFresh(
     list.push({ id: String(id), type: event.type, occurredAt: event.occurredAt, properties: event.properties });
     scoringEvents.set(contactId, list);
   });
-  await scoreNewEvents(trx, scoringEvents, model, newContacts);
+  const states = await scoreNewEvents(trx, scoringEvents, model, contacts, newContacts);
   await rescoreContacts(trx, [...needsRescore], model);
-  const { changes: stageChanges, known: hasEmail } = await refreshContactScores(trx, [...new Set(finalContact)], model, now, lastActivity);
+  const { changes: stageChanges, known: hasEmail } = await refreshContactScores(trx, batchContacts, model, now, { contacts, lastActivity, states });
 
   // 6. What Temporal must hear about, in the same transaction as its cause.
   const intents: OrchestrationIntent[] = [];

@@ -9,6 +9,7 @@ import * as m0007 from './0007_handoff.js';
 import * as m0008 from './0008_newsletters.js';
 import * as m0009 from './0009_ingestion_hot_updates.js';
 import * as m0010 from './0010_erasures.js';
+import * as m0011 from './0011_scoring_state_on_contacts.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
 // bundle and their order is reviewed. Names sort in the order they run.
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008_newsletters': m0008,
   '0009_ingestion_hot_updates': m0009,
   '0010_erasures': m0010,
+  '0011_scoring_state_on_contacts': m0011,
 };

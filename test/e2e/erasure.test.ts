@@ -11,7 +11,6 @@ const CONTACT_COLUMNS = {
   contact_identities: 'contact_id',
   events: 'contact_id',
   score_ledger: 'contact_id',
-  contact_scores: 'contact_id',
   stage_transitions: 'contact_id',
   trait_changes: 'contact_id',
   email_messages: 'contact_id',
@@ -112,7 +111,7 @@ describe('erasure on request: DELETE /v1/contacts/:id', () => {
 
     // Everything the test expects erased is there to begin with.
     const before = await rowsAbout([contactId, anonymousId]);
-    for (const table of ['contacts', 'contact_identities', 'events', 'score_ledger', 'contact_scores', 'email_messages', 'contact_subscriptions', 'coupons', 'journey_runs', 'journey_node_visits', 'journey_entries', 'contact_merges', 'orchestration_outbox']) {
+    for (const table of ['contacts', 'contact_identities', 'events', 'score_ledger', 'email_messages', 'contact_subscriptions', 'coupons', 'journey_runs', 'journey_node_visits', 'journey_entries', 'contact_merges', 'orchestration_outbox']) {
       expect(before[table], table).toBeGreaterThan(0);
     }
     expect(before.contacts).toBe(2);

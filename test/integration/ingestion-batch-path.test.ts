@@ -69,8 +69,8 @@ describe('the batch ingestion path', () => {
       expect(lines(ledger.map((row) => ({ eventId: String(row.event_id), ruleId: row.rule_id, points: row.points })))).toEqual(lines(expected.contributions));
       expect(ledger.length).toBeGreaterThan(0);
 
-      const saved = await database.db.selectFrom('contact_scores').select('state').where('contact_id', '=', contactId).executeTakeFirstOrThrow();
-      expect(saved.state).toEqual(expected.state);
+      const saved = await database.db.selectFrom('contacts').select('scoring_state').where('id', '=', contactId).executeTakeFirstOrThrow();
+      expect(saved.scoring_state).toEqual(expected.state);
 
       const contact = await database.db.selectFrom('contacts').select(['engagement_score', 'last_activity_at']).where('id', '=', contactId).executeTakeFirstOrThrow();
       expect(contact.engagement_score).toBeCloseTo(engagementScoreAt(expected.contributions, now.getTime(), model).total, 2);
