@@ -9,7 +9,7 @@ import { recordJourneyVisit as insertVisit, setJourneyRunStatus } from '../db/jo
 import type { JourneyRunStatusColumn } from '../db/journey.types.js';
 import { enqueueIntents } from '../db/outbox.repository.js';
 import type { ContactFacts, FactsRequest } from '../domain/journeys/evaluate.js';
-import { LifecycleStage } from '../domain/scoring/lifecycle.js';
+import { LifecycleStage, stageOrVisitor } from '../domain/scoring/lifecycle.js';
 import { mergeTraits, traitValues } from '../domain/traits.js';
 import type { JourneyVisitOutcome } from '../workflows/journey.contract.js';
 import { signedWebhookHeaders } from './webhook-signature.js';
@@ -131,7 +131,7 @@ export function createJourneyActivities(deps: JourneyDependencies) {
       const row = await trx.selectFrom('contacts').select('stage').where('id', '=', contact.id).forUpdate().executeTakeFirstOrThrow();
       // A retry after the commit finds the stage already set and writes nothing twice.
       if (row.stage === stage.data) return { changed: false };
-      const from = LifecycleStage.catch('visitor').parse(row.stage);
+      const from = stageOrVisitor(row.stage);
       const reason = `journey ${input.journeyId} node ${input.nodeId}`;
       const transition = await trx
         .insertInto('stage_transitions')

@@ -5,6 +5,7 @@ import {
   fitScore,
   isLate,
   nextStageFromScore,
+  stageOrVisitor,
   scoreEvent,
   scoreEvents,
   type CompiledScoringModel,
@@ -57,12 +58,19 @@ async function insertLedger(trx: Trx, rows: LedgerRow[]): Promise<void> {
       contact_id uuid, event_id bigint, rule_id text, points float8, occurred_at timestamptz, reason text, model_version integer)`.execute(trx);
 }
 
-/** Writes re-scored states into the contact rows (the ingestion path writes its states with the scores). */
+// contacts.scoring_state is json, stored as the text written (migration 0011): each row of a batch
+// carries its state as a string, not as a nested object jsonb would re-encode.
+const stateText = (state: ScoringState | undefined): string | null => (state === undefined ? null : JSON.stringify(state));
+
+/**
+ * Writes re-scored states into the contact rows (the ingestion path writes its states with the
+ * scores); their ledger is new, so their engagement is to be summed from it.
+ */
 async function saveStates(trx: Trx, states: Map<string, ScoringState>): Promise<void> {
   if (states.size === 0) return;
   await sql`
-    update contacts c set scoring_state = u.state
-    from jsonb_to_recordset(${jsonRows([...states].map(([id, state]) => ({ id, state })))}) as u(id uuid, state jsonb)
+    update contacts c set scoring_state = u.state::json, engagement_sum = null
+    from jsonb_to_recordset(${jsonRows([...states].map(([id, state]) => ({ id, state: stateText(state) })))}) as u(id uuid, state text)
     where c.id = u.id`.execute(trx);
 }
 
@@ -73,10 +81,16 @@ export interface ScoringContact {
   email: string | null;
   traits: Traits;
   scoring_state: unknown;
+  engagement_sum: number | null;
+  engagement_scored_at: Date;
+  engagement_oldest_at: Date | null;
 }
 
 function selectScoringContacts(trx: Trx, ids: readonly string[]) {
-  return trx.selectFrom('contacts').select(['id', 'stage', 'email', 'traits', 'scoring_state']).where('id', '=', (eb) => eb.fn.any(eb.val([...ids])));
+  return trx
+    .selectFrom('contacts')
+    .select(['id', 'stage', 'email', 'traits', 'scoring_state', 'engagement_sum', 'engagement_scored_at', 'engagement_oldest_at'])
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])));
 }
 
 export async function readScoringContacts(trx: Trx, ids: readonly string[]): Promise<Map<string, ScoringContact>> {
@@ -128,8 +142,8 @@ export async function rescoreContacts(trx: Trx, contactIds: readonly string[], m
  * Scores newly stored events incrementally from each contact's saved cap state. A contact whose state
  * belongs to another model version, or that receives an event older than its newest scored one, is
  * re-scored from its whole history instead, so the ledger never depends on the order of arrival.
- * Returns the incremental states, which the caller writes with the contacts' scores
- * (`refreshContactScores`); the re-scored ones are written already.
+ * Returns, for `refreshContactScores`, the incremental states and ledger lines added (the caller
+ * writes those states with the contacts' scores) and the contacts re-scored (written already).
  */
 export async function scoreNewEvents(
   trx: Trx,
@@ -139,16 +153,18 @@ export async function scoreNewEvents(
   contacts: ReadonlyMap<string, ScoringContact>,
   /** Contacts created by this very batch: their whole history is the events given, nothing to read back. */
   newContacts: ReadonlySet<string>,
-): Promise<Map<string, ScoringState>> {
+): Promise<ScoredBatch> {
   const toRescore: string[] = [];
   const rows: LedgerRow[] = [];
   const states = new Map<string, ScoringState>();
+  const added = new Map<string, readonly Contribution[]>();
   for (const [contactId, events] of eventsByContact) {
     const saved = contacts.get(contactId)?.scoring_state ?? null;
     if (saved === null && newContacts.has(contactId)) {
       const scored = scoreEvents([...events], model);
       rows.push(...ledgerRows(contactId, scored.contributions, model.version));
       states.set(contactId, scored.state);
+      added.set(contactId, scored.contributions);
       continue;
     }
     const parsed = ScoringState.safeParse(saved);
@@ -167,10 +183,70 @@ export async function scoreNewEvents(
     for (const event of ordered) scoreEvent(state, event, model, contributions);
     rows.push(...ledgerRows(contactId, contributions, model.version));
     states.set(contactId, state);
+    added.set(contactId, contributions);
   }
   await insertLedger(trx, rows);
   await rescoreContacts(trx, toRescore, model);
-  return states;
+  return { states, added, rescored: new Set(toRescore) };
+}
+
+export interface ScoredBatch {
+  states: ReadonlyMap<string, ScoringState>;
+  /** The ledger lines each incrementally scored contact gained. */
+  added: ReadonlyMap<string, readonly Contribution[]>;
+  rescored: ReadonlySet<string>;
+}
+
+/** A contact's engagement at `atMs` as stored, unrounded, with the oldest ledger line it includes. */
+interface EngagementSum {
+  sum: number;
+  oldestMs: number | null;
+  /** False while a ledger line is dated after the sum's time: the next batch sums the ledger again. */
+  carry: boolean;
+}
+
+/**
+ * The contact's stored engagement decayed to `atMs`, plus the lines it gained since: exact as long as
+ * every line in it is still in the window and none is dated after `atMs`. Undefined where the ledger
+ * must be summed instead.
+ */
+function carriedEngagement(contact: ScoringContact, added: readonly Contribution[], atMs: number, model: CompiledScoringModel): EngagementSum | undefined {
+  if (contact.engagement_sum === null) return undefined;
+  const scoredAtMs = contact.engagement_scored_at.getTime();
+  const windowStartMs = atMs - model.windowMs;
+  let oldestMs = contact.engagement_oldest_at?.getTime() ?? null;
+  if (atMs < scoredAtMs || (oldestMs !== null && oldestMs < windowStartMs)) return undefined;
+  let sum = contact.engagement_sum * 0.5 ** ((atMs - scoredAtMs) / model.halfLifeMs);
+  for (const line of added) {
+    const ms = Date.parse(line.occurredAt);
+    if (ms > atMs) return undefined;
+    if (ms < windowStartMs) continue;
+    sum += line.points * 0.5 ** ((atMs - ms) / model.halfLifeMs);
+    if (oldestMs === null || ms < oldestMs) oldestMs = ms;
+  }
+  return { sum, oldestMs, carry: true };
+}
+
+/** Engagement summed from the ledger, for the contacts whose stored sum cannot be carried forward. */
+async function summedEngagement(trx: Trx, contactIds: readonly string[], at: Date, model: CompiledScoringModel): Promise<Map<string, EngagementSum>> {
+  const sums = new Map<string, EngagementSum>(contactIds.map((id) => [id, { sum: 0, oldestMs: null, carry: true }]));
+  if (contactIds.length === 0) return sums;
+  const rows = await trx
+    .selectFrom('score_ledger')
+    .select([
+      'contact_id',
+      // In float8: extract() returns numeric, and a numeric power() per ledger row was a quarter of the
+      // database's time on the ingestion path; the total is rounded to cents either way.
+      sql<number>`coalesce(sum(points * power(0.5::float8, extract(epoch from (${at}::timestamptz - occurred_at))::float8 * 1000 / ${model.halfLifeMs}::float8)) filter (where occurred_at <= ${at}), 0)`.as('engagement'),
+      sql<Date>`min(occurred_at)`.as('oldest'),
+      sql<boolean>`max(occurred_at) > ${at}`.as('future'),
+    ])
+    .where('contact_id', '=', (eb) => eb.fn.any(eb.val([...contactIds])))
+    .where('occurred_at', '>=', new Date(at.getTime() - model.windowMs))
+    .groupBy('contact_id')
+    .execute();
+  for (const row of rows) sums.set(row.contact_id, { sum: Number(row.engagement), oldestMs: row.oldest.getTime(), carry: !row.future });
+  return sums;
 }
 
 /**
@@ -197,43 +273,49 @@ export async function refreshContactScores(
   model: CompiledScoringModel,
   now: Date,
   batch: {
-    /** The contacts as the transaction last wrote them; read when not given. */
+    /** The contacts as locked and since written by the transaction; locked and read when not given. */
     contacts?: ReadonlyMap<string, ScoringContact>;
     /** Newest activity (ISO) per contact; `last_activity_at` never moves back. */
     lastActivity?: ReadonlyMap<string, string>;
-    /** Scoring states to save, from `scoreNewEvents`. */
-    states?: ReadonlyMap<string, ScoringState>;
+    /** What `scoreNewEvents` did: states to save, ledger lines added, contacts re-scored. */
+    scored?: ScoredBatch;
   } = {},
 ): Promise<{ changes: StageChange[]; known: Set<string> }> {
   const known = new Set<string>();
   if (contactIds.length === 0) return { changes: [], known };
-  const { lastActivity = new Map<string, string>(), states = new Map<string, ScoringState>() } = batch;
-  const windowStart = new Date(now.getTime() - model.windowMs);
-  const totals = await trx
-    .selectFrom('score_ledger')
-    .select([
-      'contact_id',
-      // In float8: extract() returns numeric, and a numeric power() per ledger row was a quarter of the
-      // database's time on the ingestion path; the total is rounded to cents below either way.
-      sql<number>`sum(points * power(0.5::float8, extract(epoch from (${now}::timestamptz - occurred_at))::float8 * 1000 / ${model.halfLifeMs}::float8))`.as('engagement'),
-    ])
-    .where('contact_id', '=', (eb) => eb.fn.any(eb.val([...contactIds])))
-    .where('occurred_at', '>=', windowStart)
-    .where('occurred_at', '<=', now)
-    .groupBy('contact_id')
-    .execute();
-  const engagementOf = new Map(totals.map((row) => [row.contact_id, Math.round(Number(row.engagement) * 100) / 100]));
-  const contacts = batch.contacts ?? (await readScoringContacts(trx, contactIds));
+  const { lastActivity = new Map<string, string>(), scored = { states: new Map(), added: new Map(), rescored: new Set() } } = batch;
+  const contacts = batch.contacts ?? (await lockScoringContacts(trx, contactIds));
+  const atMs = now.getTime();
+  const engagementOf = new Map<string, EngagementSum>();
+  const toSum: string[] = [];
+  for (const contactId of contactIds) {
+    const contact = contacts.get(contactId);
+    const carried = contact === undefined || scored.rescored.has(contactId) ? undefined : carriedEngagement(contact, scored.added.get(contactId) ?? [], atMs, model);
+    if (carried === undefined) toSum.push(contactId);
+    else engagementOf.set(contactId, carried);
+  }
+  for (const [contactId, sum] of await summedEngagement(trx, toSum, now, model)) engagementOf.set(contactId, sum);
 
   const changes: StageChange[] = [];
-  const updates: { id: string; engagement: number; fit_points: number; fit_grade: string; stage: string; last_activity: string | null; state: ScoringState | null }[] = [];
+  const updates: {
+    id: string;
+    engagement: number;
+    engagement_sum: number | null;
+    engagement_oldest_at: string | null;
+    fit_points: number;
+    fit_grade: string;
+    stage: string;
+    last_activity: string | null;
+    state: string | null;
+  }[] = [];
   for (const contactId of contactIds) {
     const contact = contacts.get(contactId);
     if (contact === undefined) continue;
     if (contact.email !== null) known.add(contact.id);
-    const engagement = engagementOf.get(contact.id) ?? 0;
+    const sum = engagementOf.get(contact.id) ?? { sum: 0, oldestMs: null, carry: false };
+    const engagement = Math.round(sum.sum * 100) / 100;
     const fit = fitScore(contact.traits, model);
-    let stage = LifecycleStage.catch('visitor').parse(contact.stage);
+    let stage = stageOrVisitor(contact.stage);
     // One step at a time, so a contact that qualifies at once still records lead and mql separately.
     for (let step = 0; step < LifecycleStage.options.length; step += 1) {
       const move = nextStageFromScore({ current: stage, engagement, fitGrade: fit.grade, known: contact.email !== null, model });
@@ -249,22 +331,25 @@ export async function refreshContactScores(
     updates.push({
       id: contact.id,
       engagement,
+      engagement_sum: sum.carry ? sum.sum : null,
+      engagement_oldest_at: sum.oldestMs === null ? null : new Date(sum.oldestMs).toISOString(),
       fit_points: fit.points,
       fit_grade: fit.grade,
       stage,
       last_activity: lastActivity.get(contact.id) ?? null,
-      state: states.get(contact.id) ?? null,
+      state: stateText(scored.states.get(contact.id)),
     });
   }
   // One statement for the whole batch: a round trip per contact was most of the ingestion cost.
   await sql`
     update contacts c
-    set engagement_score = u.engagement, engagement_scored_at = ${now}, fit_points = u.fit_points,
+    set engagement_score = u.engagement, engagement_sum = u.engagement_sum, engagement_oldest_at = u.engagement_oldest_at,
+        engagement_scored_at = ${now}, fit_points = u.fit_points,
         fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now},
         last_activity_at = greatest(c.last_activity_at, u.last_activity),
-        scoring_state = coalesce(u.state, c.scoring_state)
+        scoring_state = coalesce(u.state::json, c.scoring_state)
     from jsonb_to_recordset(${jsonRows(updates)}) as u(
-      id uuid, engagement float8, fit_points float8, fit_grade text, stage text, last_activity timestamptz, state jsonb)
+      id uuid, engagement float8, engagement_sum float8, engagement_oldest_at timestamptz, fit_points float8, fit_grade text, stage text, last_activity timestamptz, state text)
     where c.id = u.id`.execute(trx);
   return { changes, known };
 }

@@ -27,6 +27,10 @@ export interface ContactTable {
   fit_grade: Generated<string>;
   /** The incremental scorer's `ScoringState`, for the model version it names; null before the first score. */
   scoring_state: Json<unknown> | null;
+  /** Engagement unrounded at `engagement_scored_at`; null where it must be summed from the ledger (migration 0011). */
+  engagement_sum: number | null;
+  /** The oldest ledger line `engagement_sum` includes; past the window, the sum is redone from the ledger. */
+  engagement_oldest_at: Timestamp | null;
 }
 
 export interface ContactMergeTable {

@@ -13,7 +13,7 @@ import {
   type RepLoad,
   type SalesAction,
 } from '../domain/handoff/index.js';
-import { LifecycleStage, type CompiledScoringModel } from '../domain/scoring/index.js';
+import { LifecycleStage, stageOrVisitor, type CompiledScoringModel } from '../domain/scoring/index.js';
 import { traitValues } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { recordStageChanges } from './contact-scoring.js';
@@ -109,7 +109,7 @@ async function moveStage(
 ): Promise<number[]> {
   const contact = await trx.selectFrom('contacts').select('stage').where('id', '=', input.contactId).forUpdate().executeTakeFirst();
   if (contact === undefined) return [];
-  const from = LifecycleStage.catch('visitor').parse(contact.stage);
+  const from = stageOrVisitor(contact.stage);
   if (from === input.to || !input.onlyFrom.includes(from)) return [];
   const transition = await trx
     .insertInto('stage_transitions')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { NEWSLETTER_SIGN_UP, SIGN_UP_EVENTS, emailOf, signUpTopic, type NormalizedEvent } from '../domain/events.js';
 import type { SubscriptionStatus } from '../domain/send-policy.js';
-import { LifecycleStage, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
+import { LifecycleStage, stageOrVisitor, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { insertEventRows } from './bulk-insert.js';
@@ -80,8 +80,8 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
 
   const traits: Traits = combineTraits(target.traits, source.traits);
   const order = LifecycleStage.options;
-  const sourceStage = LifecycleStage.catch('visitor').parse(source.stage);
-  const targetStage = LifecycleStage.catch('visitor').parse(target.stage);
+  const sourceStage = stageOrVisitor(source.stage);
+  const targetStage = stageOrVisitor(target.stage);
   const stage = order.indexOf(sourceStage) > order.indexOf(targetStage) ? sourceStage : targetStage;
   if (stage !== targetStage) {
     await trx
@@ -232,7 +232,8 @@ async function storeFresh(
   });
 
   if (newContacts.size > 0) {
-    await trx.insertInto('contacts').values([...newContacts].map((id) => ({ id, traits: '{}', updated_at: now }))).execute();
+    // A new contact's engagement is a sum of nothing so far, carried forward from the first batch.
+    await trx.insertInto('contacts').values([...newContacts].map((id) => ({ id, traits: '{}', updated_at: now, engagement_sum: 0, engagement_scored_at: now }))).execute();
   }
   // Every contact this batch writes to is locked, so a contact's score is updated by one batch at a time.
   let contacts = await lockScoringContacts(trx, [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])]);
@@ -325,9 +326,10 @@ async function storeFresh(
     list.push({ id: String(id), type: event.type, occurredAt: event.occurredAt, properties: event.properties });
     scoringEvents.set(contactId, list);
   });
-  const states = await scoreNewEvents(trx, scoringEvents, model, contacts, newContacts);
+  const incremental = await scoreNewEvents(trx, scoringEvents, model, contacts, newContacts);
   await rescoreContacts(trx, [...needsRescore], model);
-  const { changes: stageChanges, known: hasEmail } = await refreshContactScores(trx, batchContacts, model, now, { contacts, lastActivity, states });
+  const scored = { ...incremental, rescored: new Set([...incremental.rescored, ...needsRescore]) };
+  const { changes: stageChanges, known: hasEmail } = await refreshContactScores(trx, batchContacts, model, now, { contacts, lastActivity, scored });
 
   // 6. What Temporal must hear about, in the same transaction as its cause.
   const intents: OrchestrationIntent[] = [];

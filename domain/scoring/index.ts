@@ -41,7 +41,7 @@ export type { DecayedContribution, EngagementScore } from './decay.js';
 export { QUALIFYING_TRAIT_SOURCES, Trait, TraitSource, Traits, fitScore, gradeAtLeast, gradeOf } from './fit.js';
 export type { FitLine, FitScore, IgnoredFitLine } from './fit.js';
 
-export { LifecycleStage, nextStageFromScore } from './lifecycle.js';
+export { LifecycleStage, nextStageFromScore, stageOrVisitor } from './lifecycle.js';
 export type { ScoreStageInput, StageTransition } from './lifecycle.js';
 
 export { mergeScoringState } from './merge.js';

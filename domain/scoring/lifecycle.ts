@@ -8,6 +8,13 @@ import type { FitGrade } from './model.js';
 export const LifecycleStage = z.enum(['visitor', 'lead', 'mql', 'sql', 'customer', 'loyal', 'advocate']);
 export type LifecycleStage = z.infer<typeof LifecycleStage>;
 
+const STAGES: ReadonlySet<string> = new Set(LifecycleStage.options);
+
+/** A stored stage as a LifecycleStage: visitor for a value this version does not know. */
+export function stageOrVisitor(stored: string): LifecycleStage {
+  return STAGES.has(stored) ? (stored as LifecycleStage) : 'visitor';
+}
+
 export interface StageTransition {
   from: LifecycleStage;
   to: LifecycleStage;

@@ -108,6 +108,43 @@ describe('the batch ingestion path', () => {
     expect(await lastActivity()).toBe('2026-11-20T10:00:00.000Z');
   });
 
+  it('carries engagement from batch to batch exactly as the ledger sums it: over weeks, past the window, with an event dated ahead', async () => {
+    const visitor = 'carry-visitor';
+    const day = 86_400_000;
+    const start = Date.parse('2026-06-01T12:00:00.000Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const expectLedgerScore = async (now: number) => {
+      const contactId = await contactOf('anonymous', visitor);
+      const ledger = await database.db.selectFrom('score_ledger').select(['event_id', 'rule_id', 'points', 'occurred_at', 'reason']).where('contact_id', '=', contactId).execute();
+      const contributions = ledger.map((row) => ({ eventId: String(row.event_id), ruleId: row.rule_id, points: row.points, occurredAt: row.occurred_at.toISOString(), reason: row.reason }));
+      const contact = await database.db.selectFrom('contacts').select(['engagement_score', 'engagement_scored_at']).where('id', '=', contactId).executeTakeFirstOrThrow();
+      expect(contact.engagement_scored_at.getTime()).toBe(now);
+      expect(contact.engagement_score).toBeCloseTo(engagementScoreAt(contributions, now, model).total, 2);
+      return contact.engagement_score;
+    };
+    // Batches weeks apart, each decaying the carried sum to its own time; the first lines leave the
+    // 90-day window on the way (day 100), and one event is dated 3 hours after the batch that brings it.
+    const steps: { at: number; events: InboundEvent[] }[] = [
+      { at: start, events: [page(visitor, 'carry-1', iso(start - 3_600_000), '/pricing'), page(visitor, 'carry-2', iso(start - 60_000), '/quote')] },
+      { at: start + 40 * day, events: [page(visitor, 'carry-3', iso(start + 40 * day - 7_200_000), '/product/x', 60)] },
+      { at: start + 60 * day, events: [page(visitor, 'carry-4', iso(start + 60 * day + 3 * 3_600_000), '/pricing')] },
+      { at: start + 60 * day + 4 * 3_600_000, events: [page(visitor, 'carry-5', iso(start + 60 * day + 3.5 * 3_600_000), '/')] },
+      { at: start + 100 * day, events: [page(visitor, 'carry-6', iso(start + 100 * day - 1_000), '/quote')] },
+      { at: start + 125 * day, events: [page(visitor, 'carry-7', iso(start + 125 * day - 1_000), '/blog/a')] },
+    ];
+    const scores: number[] = [];
+    for (const step of steps) {
+      await store(step.events, new Date(step.at));
+      scores.push(await expectLedgerScore(step.at));
+    }
+    // The event dated ahead counts once its time has come, not before.
+    const contactId = await contactOf('anonymous', visitor);
+    const ahead = await database.db.selectFrom('score_ledger').innerJoin('events', 'events.id', 'score_ledger.event_id').select('score_ledger.points').where('events.message_id', '=', 'carry-4').execute();
+    expect(ahead.length).toBeGreaterThan(0);
+    expect(new Set(scores).size).toBeGreaterThan(3);
+    expect((await database.db.selectFrom('contacts').select('engagement_oldest_at').where('id', '=', contactId).executeTakeFirstOrThrow()).engagement_oldest_at?.getTime()).toBeGreaterThanOrEqual(start + 35 * day);
+  });
+
   it('stores an event whose ids and properties hold a lone UTF-16 surrogate, with U+FFFD in its place, once', async () => {
     const now = new Date('2026-11-20T12:00:00.000Z');
     const event = page('lone-\ud800-visitor', 'lone-\ud800', '2026-11-20T08:00:00.000Z', '/blog/\udc00');
