@@ -1,4 +1,4 @@
-// Where one /v1/batch request spends its time: `npx tsx bench/ingest-profile.ts [batches] [in flight]`.
+// Where one /v1/batch request spends its time: `npx tsx --max-semi-space-size=64 bench/ingest-profile.ts [batches] [in flight]`.
 // The API runs in this process (app.inject, no socket) on a fresh database, with the same events as
 // bench/ingest.bench.ts, 4 requests in flight. Prints the JS-side costs (JSON parse, zod, the whole
 // request), each SQL statement's client-side time (summed over the run, grouped by its first words),

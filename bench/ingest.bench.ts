@@ -45,7 +45,9 @@ export async function benchIngest(options: { batches?: number; baselineEvents?: 
   await adminQuery(postgres.adminUrl, `create database ${name}`);
   const url = databaseUrl(postgres.adminUrl, name);
   const db = createDb(url, { poolMax: 4 });
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'ingest-server.ts')], {
+  // With the young generation the API runs with (`npm run api`, `npm start`): a batch allocates a few
+  // MB of short-lived objects, and the default 16 MB semi-space meant a scavenge every few batches.
+  const server = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', path.join(ROOT, 'bench', 'ingest-server.ts')], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'inherit'],
