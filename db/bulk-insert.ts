@@ -35,7 +35,7 @@ export interface EventRow {
   context: Record<string, unknown>;
 }
 
-/** Inserts events once per message id (an existing one is skipped quietly); returns the ids of those inserted. */
+/** Inserts events, each message id new (the unique key refuses a stored one); returns their ids. */
 export async function insertEventRows(trx: Trx, rows: readonly EventRow[]): Promise<{ id: number; message_id: string }[]> {
   if (rows.length === 0) return [];
   const result = await sql<{ id: number; message_id: string }>`
@@ -44,7 +44,6 @@ export async function insertEventRows(trx: Trx, rows: readonly EventRow[]): Prom
     from jsonb_to_recordset(${jsonRows(rows)}) as r(
       message_id text, contact_id uuid, type text, user_id text, anonymous_id text,
       occurred_at timestamptz, received_at timestamptz, properties jsonb, traits jsonb, context jsonb)
-    on conflict (message_id) do nothing
     returning id, message_id`.execute(trx);
   return result.rows;
 }

@@ -120,6 +120,31 @@ export async function storeEvents(
   now: Date,
   options: IngestionOptions = {},
 ): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
+  // A message id this batch found unknown can be committed by a concurrent batch before this one
+  // inserts it: the insert then fails on the unique key and the batch is stored again, from the
+  // check of known ids, which now finds it. (An insert that skips conflicts quietly cost every
+  // event a second probe of the unique index, for a race a retried request rarely wins.) Each retry
+  // follows another batch's commit, so this ends; the bound is for a fault, not for traffic.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await storeEventsOnce(db, events, model, now, options);
+    } catch (error) {
+      if (attempt >= 10 || !isDuplicateMessageId(error)) throw error;
+    }
+  }
+}
+
+function isDuplicateMessageId(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === '23505' && 'constraint' in error && error.constraint === 'events_message_id_key';
+}
+
+async function storeEventsOnce(
+  db: Db,
+  events: readonly NormalizedEvent[],
+  model: CompiledScoringModel,
+  now: Date,
+  options: IngestionOptions,
+): Promise<{ outcomes: StoredOutcome[]; outboxIds: number[] }> {
   const outcomes: (StoredOutcome | undefined)[] = new Array(events.length);
   const firstIndexOf = new Map<string, number>();
   events.forEach((event, index) => {
@@ -258,7 +283,7 @@ async function storeFresh(
     await trx.insertInto('contact_identities').values([...newLinks.values()].map((link) => ({ ...link, contact_id: resolve(link.contact_id) }))).onConflict((oc) => oc.doNothing()).execute();
   }
 
-  // 2. Events, once per messageId: a concurrent duplicate loses the unique constraint quietly.
+  // 2. Events, once per messageId: a concurrent duplicate fails the batch on the unique key (see storeEvents).
   const inserted = await insertEventRows(
     trx,
     events.map((event, index) => ({

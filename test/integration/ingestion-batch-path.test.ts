@@ -145,6 +145,30 @@ describe('the batch ingestion path', () => {
     expect((await database.db.selectFrom('contacts').select('engagement_oldest_at').where('id', '=', contactId).executeTakeFirstOrThrow()).engagement_oldest_at?.getTime()).toBeGreaterThanOrEqual(start + 35 * day);
   });
 
+  it('stores each message id once when concurrent batches carry the same events, and answers every one of them', async () => {
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    const shared = Array.from({ length: 60 }, (_, i) => page(`dup-${i % 6}`, `dup-${i}`, `2026-11-20T0${i % 10}:00:00.000Z`, PATHS[i % PATHS.length]!));
+    // Eight batches at once, each the shared events in another order plus one event of its own.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, batch) => store([...shared.slice(batch * 7), ...shared.slice(0, batch * 7), page('dup-own', `dup-own-${batch}`, '2026-11-20T09:30:00.000Z', '/')], now)),
+    );
+    const stored = await database.db.selectFrom('events').select(['message_id', 'contact_id']).where('message_id', 'like', 'dup-%').execute();
+    expect(stored).toHaveLength(60 + 8);
+    const contactOfMessage = new Map(stored.map((row) => [row.message_id, row.contact_id]));
+    let storedHere = 0;
+    for (const result of results) {
+      expect(result.outcomes).toHaveLength(61);
+      for (const outcome of result.outcomes) {
+        expect(outcome.contactId).toBe(contactOfMessage.get(outcome.messageId));
+        if (outcome.stored) storedHere += 1;
+      }
+    }
+    // Each event was reported stored by exactly one batch; the others acknowledged it as a retry.
+    expect(storedHere).toBe(60 + 8);
+    const ledger = await database.db.selectFrom('score_ledger').innerJoin('events', 'events.id', 'score_ledger.event_id').select(['events.message_id', 'score_ledger.rule_id']).where('events.message_id', 'like', 'dup-%').execute();
+    expect(new Set(ledger.map((line) => `${line.message_id}/${line.rule_id}`)).size).toBe(ledger.length);
+  });
+
   it('stores an event whose ids and properties hold a lone UTF-16 surrogate, with U+FFFD in its place, once', async () => {
     const now = new Date('2026-11-20T12:00:00.000Z');
     const event = page('lone-\ud800-visitor', 'lone-\ud800', '2026-11-20T08:00:00.000Z', '/blog/\udc00');
