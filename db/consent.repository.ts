@@ -155,11 +155,18 @@ export async function removeSuppression(db: Db, address: string): Promise<boolea
 /**
  * Makes sure the contact's address is one of its identities, so an event attributed through it (a
  * click, an unsubscribe) lands on this contact even when the address was set by hand, not by an event.
+ * Under the contact's row lock, which a merge of the contact holds too: the identity names the
+ * contact the id stands for once that merge has committed, so identities only ever name a live
+ * contact (ingestion's identity lookup relies on it).
  */
 export async function ensureEmailIdentity(db: Db, contactId: string, address: string): Promise<void> {
-  await db
-    .insertInto('contact_identities')
-    .values({ kind: 'email', value: address.toLowerCase(), contact_id: contactId })
-    .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
-    .execute();
+  await db.transaction().execute(async (trx) => {
+    const contact = await trx.selectFrom('contacts').select(['id', 'merged_into']).where('id', '=', contactId).forUpdate().executeTakeFirst();
+    if (contact === undefined) return;
+    await trx
+      .insertInto('contact_identities')
+      .values({ kind: 'email', value: address.toLowerCase(), contact_id: contact.merged_into ?? contact.id })
+      .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
+      .execute();
+  });
 }

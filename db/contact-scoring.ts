@@ -11,6 +11,7 @@ import {
   type CompiledScoringModel,
   type Contribution,
   type ScoringEvent,
+  type StageTransition,
 } from '../domain/scoring/index.js';
 import type { Traits } from '../domain/traits.js';
 import { jsonRows } from './bulk-insert.js';
@@ -82,15 +83,33 @@ export interface ScoringContact {
   traits: Traits;
   scoring_state: unknown;
   engagement_sum: number | null;
-  engagement_scored_at: Date;
-  engagement_oldest_at: Date | null;
+  /** Epoch ms: as numbers, the batch's 1,000 timestamps are not parsed into Dates only to be subtracted. */
+  engagement_scored_at_ms: number;
+  engagement_oldest_at_ms: number | null;
 }
 
 function selectScoringContacts(trx: Trx, ids: readonly string[]) {
   return trx
     .selectFrom('contacts')
-    .select(['id', 'stage', 'email', 'traits', 'scoring_state', 'engagement_sum', 'engagement_scored_at', 'engagement_oldest_at'])
+    .select([
+      'id',
+      'stage',
+      'email',
+      'traits',
+      'scoring_state',
+      'engagement_sum',
+      sql<number>`(extract(epoch from engagement_scored_at) * 1000)::float8`.as('engagement_scored_at_ms'),
+      sql<number | null>`(extract(epoch from engagement_oldest_at) * 1000)::float8`.as('engagement_oldest_at_ms'),
+    ])
     .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])));
+}
+
+/**
+ * A contact a batch creates, as the scoring sees it before its first score (the row's defaults): its
+ * engagement is a sum of nothing, carried forward from this batch on.
+ */
+export function newScoringContact(id: string, now: Date): ScoringContact {
+  return { id, stage: 'visitor', email: null, traits: {}, scoring_state: null, engagement_sum: 0, engagement_scored_at_ms: now.getTime(), engagement_oldest_at_ms: null };
 }
 
 export async function readScoringContacts(trx: Trx, ids: readonly string[]): Promise<Map<string, ScoringContact>> {
@@ -212,9 +231,9 @@ interface EngagementSum {
  */
 function carriedEngagement(contact: ScoringContact, added: readonly Contribution[], atMs: number, model: CompiledScoringModel): EngagementSum | undefined {
   if (contact.engagement_sum === null) return undefined;
-  const scoredAtMs = contact.engagement_scored_at.getTime();
+  const scoredAtMs = contact.engagement_scored_at_ms;
   const windowStartMs = atMs - model.windowMs;
-  let oldestMs = contact.engagement_oldest_at?.getTime() ?? null;
+  let oldestMs = contact.engagement_oldest_at_ms;
   if (atMs < scoredAtMs || (oldestMs !== null && oldestMs < windowStartMs)) return undefined;
   let sum = contact.engagement_sum * 0.5 ** ((atMs - scoredAtMs) / model.halfLifeMs);
   for (const line of added) {
@@ -273,8 +292,12 @@ export async function refreshContactScores(
   model: CompiledScoringModel,
   now: Date,
   batch: {
-    /** The contacts as locked and since written by the transaction; locked and read when not given. */
+    /** The contacts as locked and since changed by the transaction; locked and read when not given. */
     contacts?: ReadonlyMap<string, ScoringContact>;
+    /** Contacts of `contacts` not stored yet (new in this batch): inserted here, scored. */
+    created?: ReadonlySet<string>;
+    /** Contacts of `contacts` whose traits (and so e-mail) the batch changed: written here too. */
+    traitsChanged?: ReadonlySet<string>;
     /** Newest activity (ISO) per contact; `last_activity_at` never moves back. */
     lastActivity?: ReadonlyMap<string, string>;
     /** What `scoreNewEvents` did: states to save, ledger lines added, contacts re-scored. */
@@ -283,7 +306,12 @@ export async function refreshContactScores(
 ): Promise<{ changes: StageChange[]; known: Set<string> }> {
   const known = new Set<string>();
   if (contactIds.length === 0) return { changes: [], known };
-  const { lastActivity = new Map<string, string>(), scored = { states: new Map(), added: new Map(), rescored: new Set() } } = batch;
+  const {
+    created = new Set<string>(),
+    traitsChanged = new Set<string>(),
+    lastActivity = new Map<string, string>(),
+    scored = { states: new Map(), added: new Map(), rescored: new Set() },
+  } = batch;
   const contacts = batch.contacts ?? (await lockScoringContacts(trx, contactIds));
   const atMs = now.getTime();
   const engagementOf = new Map<string, EngagementSum>();
@@ -296,9 +324,11 @@ export async function refreshContactScores(
   }
   for (const [contactId, sum] of await summedEngagement(trx, toSum, now, model)) engagementOf.set(contactId, sum);
 
-  const changes: StageChange[] = [];
-  const updates: {
+  const moves: (StageTransition & { contactId: string })[] = [];
+  const rows: {
     id: string;
+    traits: Traits | null;
+    email: string | null;
     engagement: number;
     engagement_sum: number | null;
     engagement_oldest_at: string | null;
@@ -320,16 +350,14 @@ export async function refreshContactScores(
     for (let step = 0; step < LifecycleStage.options.length; step += 1) {
       const move = nextStageFromScore({ current: stage, engagement, fitGrade: fit.grade, known: contact.email !== null, model });
       if (move === null) break;
-      const transition = await trx
-        .insertInto('stage_transitions')
-        .values({ contact_id: contact.id, from_stage: move.from, to_stage: move.to, reason: move.reason, actor: 'scoring', occurred_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      changes.push({ contactId: contact.id, from: move.from, to: move.to, reason: move.reason, transitionId: Number(transition.id) });
+      moves.push({ contactId: contact.id, ...move });
       stage = move.to;
     }
-    updates.push({
+    const writeTraits = created.has(contact.id) || traitsChanged.has(contact.id);
+    rows.push({
       id: contact.id,
+      traits: writeTraits ? contact.traits : null,
+      email: contact.email,
       engagement,
       engagement_sum: sum.carry ? sum.sum : null,
       engagement_oldest_at: sum.oldestMs === null ? null : new Date(sum.oldestMs).toISOString(),
@@ -340,17 +368,45 @@ export async function refreshContactScores(
       state: stateText(scored.states.get(contact.id)),
     });
   }
-  // One statement for the whole batch: a round trip per contact was most of the ingestion cost.
-  await sql`
-    update contacts c
-    set engagement_score = u.engagement, engagement_sum = u.engagement_sum, engagement_oldest_at = u.engagement_oldest_at,
-        engagement_scored_at = ${now}, fit_points = u.fit_points,
-        fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now},
-        last_activity_at = greatest(c.last_activity_at, u.last_activity),
-        scoring_state = coalesce(u.state::json, c.scoring_state)
-    from jsonb_to_recordset(${jsonRows(updates)}) as u(
-      id uuid, engagement float8, engagement_sum float8, engagement_oldest_at timestamptz, fit_points float8, fit_grade text, stage text, last_activity timestamptz, state text)
-    where c.id = u.id`.execute(trx);
+  // One statement for the batch's contacts, one for those it creates: a round trip per contact was
+  // most of the ingestion cost, and a contact inserted then updated was written twice.
+  const columns = sql`
+    id uuid, traits jsonb, email text, engagement float8, engagement_sum float8, engagement_oldest_at timestamptz,
+    fit_points float8, fit_grade text, stage text, last_activity timestamptz, state text`;
+  const updated = rows.filter((row) => !created.has(row.id));
+  if (updated.length > 0) {
+    await sql`
+      update contacts c
+      set engagement_score = u.engagement, engagement_sum = u.engagement_sum, engagement_oldest_at = u.engagement_oldest_at,
+          engagement_scored_at = ${now}, fit_points = u.fit_points, fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now},
+          last_activity_at = greatest(c.last_activity_at, u.last_activity),
+          scoring_state = coalesce(u.state::json, c.scoring_state),
+          traits = coalesce(u.traits, c.traits),
+          email = case when u.traits is null then c.email else u.email end
+      from jsonb_to_recordset(${jsonRows(updated)}) as u(${columns})
+      where c.id = u.id`.execute(trx);
+  }
+  const inserted = rows.filter((row) => created.has(row.id));
+  if (inserted.length > 0) {
+    await sql`
+      insert into contacts (id, traits, email, stage, engagement_score, engagement_sum, engagement_oldest_at, engagement_scored_at,
+                            fit_points, fit_grade, last_activity_at, scoring_state, updated_at)
+      select id, traits, email, stage, engagement, engagement_sum, engagement_oldest_at, ${now},
+             fit_points, fit_grade, last_activity, state::json, ${now}
+      from jsonb_to_recordset(${jsonRows(inserted)}) as u(${columns})`.execute(trx);
+  }
+
+  const changes: StageChange[] = [];
+  if (moves.length > 0) {
+    const recorded = await trx
+      .insertInto('stage_transitions')
+      .values(moves.map((move) => ({ contact_id: move.contactId, from_stage: move.from, to_stage: move.to, reason: move.reason, actor: 'scoring', occurred_at: now })))
+      .returning(['id', 'contact_id', 'to_stage'])
+      .execute();
+    // A contact moves to a stage at most once per refresh: (contact, stage) names its transition.
+    const idOf = new Map(recorded.map((row) => [`${row.contact_id}/${row.to_stage}`, Number(row.id)]));
+    for (const move of moves) changes.push({ contactId: move.contactId, from: move.from, to: move.to, reason: move.reason, transitionId: idOf.get(`${move.contactId}/${move.to}`)! });
+  }
   return { changes, known };
 }
 

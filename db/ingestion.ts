@@ -6,7 +6,7 @@ import { LifecycleStage, stageOrVisitor, type CompiledScoringModel, type Scoring
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { insertEventRows } from './bulk-insert.js';
-import { lockScoringContacts, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
+import { lockScoringContacts, newScoringContact, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
 import { listSubscriptions, setSubscriptionsIn } from './consent.repository.js';
 import type { ContactIdentityTable, Database } from './database.js';
 import { enqueueIntents, type OrchestrationIntent } from './outbox.repository.js';
@@ -215,12 +215,13 @@ async function storeFresh(
   const identitiesPerEvent = events.map(identitiesOf);
   const keys = [...new Set(identitiesPerEvent.flat().map(keyOf))].sort();
   await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k order by k`.execute(trx);
-  // A subquery per identifier, for index probes whatever the planner thinks of the table's size (see above).
+  // A subquery per identifier, for index probes whatever the planner thinks of the table's size (see
+  // above). An identity names a live contact: a merge moves the merged profile's identities to the
+  // survivor, and the other writers hold the contact's row lock (consent.repository's ensureEmailIdentity).
   const found = await sql<{ kind: IdentityKind; value: string; contact_id: string }>`
     select kind, value, contact_id from (
       select u.kind, u.value,
-        (select coalesce(c.merged_into, c.id) from contact_identities i join contacts c on c.id = i.contact_id
-         where i.kind = u.kind and i.value = u.value) as contact_id
+        (select i.contact_id from contact_identities i where i.kind = u.kind and i.value = u.value) as contact_id
       from unnest(${keys.map((k) => k.slice(0, k.indexOf(':')))}::text[], ${keys.map((k) => k.slice(k.indexOf(':') + 1))}::text[]) as u(kind, value)) as probed
     where contact_id is not null`.execute(trx);
   const contactOfKey = new Map(found.rows.map((row) => [`${row.kind}:${row.value}`, row.contact_id]));
@@ -256,12 +257,17 @@ async function storeFresh(
     return contactId;
   });
 
-  if (newContacts.size > 0) {
-    // A new contact's engagement is a sum of nothing so far, carried forward from the first batch.
+  // A contact this batch creates is inserted once, scored, by the contact write of step 5, and what
+  // refers to it (identities, trait audit, stage history) follows that write. A merge reads and
+  // rewrites contact rows, so a batch with one inserts its new contacts first, as they are now.
+  const created = merges.length === 0 ? newContacts : new Set<string>();
+  if (created.size === 0 && newContacts.size > 0) {
     await trx.insertInto('contacts').values([...newContacts].map((id) => ({ id, traits: '{}', updated_at: now, engagement_sum: 0, engagement_scored_at: now }))).execute();
   }
   // Every contact this batch writes to is locked, so a contact's score is updated by one batch at a time.
-  let contacts = await lockScoringContacts(trx, [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])]);
+  const existing = [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])].filter((id) => !created.has(id));
+  let contacts = await lockScoringContacts(trx, existing);
+  for (const id of created) contacts.set(id, newScoringContact(id, now));
 
   const needsRescore = new Set<string>();
   for (const merge of merges) {
@@ -272,16 +278,6 @@ async function storeFresh(
   const batchContacts = [...new Set(finalContact)];
   // A merge rewrote the surviving rows (traits, stage): read them again.
   if (merges.length > 0) contacts = await readScoringContacts(trx, batchContacts);
-
-  const newLinks = new Map<string, { kind: IdentityKind; value: string; contact_id: string }>();
-  identitiesPerEvent.forEach((identities, index) => {
-    for (const identity of identities) {
-      if (!linkedKeys.has(keyOf(identity))) newLinks.set(keyOf(identity), { ...identity, contact_id: finalContact[index]! });
-    }
-  });
-  if (newLinks.size > 0) {
-    await trx.insertInto('contact_identities').values([...newLinks.values()].map((link) => ({ ...link, contact_id: resolve(link.contact_id) }))).onConflict((oc) => oc.doNothing()).execute();
-  }
 
   // 2. Events, once per messageId: a concurrent duplicate fails the batch on the unique key (see storeEvents).
   const inserted = await insertEventRows(
@@ -301,15 +297,16 @@ async function storeFresh(
   );
   const eventIdOf = new Map(inserted.map((row) => [row.message_id, row.id]));
 
-  // 3. Declared traits, oldest first so the newest value wins, each change audited.
+  // 3. Declared traits, oldest first so the newest value wins, each change audited; written with the scores.
   const traitEvents = events
     .map((event, index) => ({ event, contactId: finalContact[index]!, traits: declaredTraitsOf(event) }))
     .filter((entry) => eventIdOf.has(entry.event.messageId) && Object.keys(entry.traits).length > 0)
     .sort((a, b) => (a.event.occurredAt < b.event.occurredAt ? -1 : a.event.occurredAt > b.event.occurredAt ? 1 : 0));
+  const traitsChanged = new Set<string>();
+  const audit: { contact_id: string; trait: string; before: string | null; after: string; outcome: 'applied' | 'refused'; actor: string }[] = [];
   if (traitEvents.length > 0) {
     const contactIds = [...new Set(traitEvents.map((entry) => entry.contactId))];
     const traitsOf = new Map(contactIds.map((id) => [id, contacts.get(id)?.traits ?? {}]));
-    const audit: { contact_id: string; trait: string; before: string | null; after: string; outcome: 'applied' | 'refused'; actor: string }[] = [];
     for (const entry of traitEvents) {
       const merged = mergeTraits(traitsOf.get(entry.contactId) ?? {}, entry.traits, 'form', entry.event.occurredAt);
       traitsOf.set(entry.contactId, merged.traits);
@@ -324,12 +321,11 @@ async function storeFresh(
     for (const contactId of contactIds) {
       const traits = traitsOf.get(contactId) ?? {};
       const value = traits['email']?.value;
-      const email = typeof value === 'string' ? value : null;
-      await trx.updateTable('contacts').set({ traits: JSON.stringify(traits), email, updated_at: now }).where('id', '=', contactId).execute();
       const row = contacts.get(contactId);
-      if (row !== undefined) contacts.set(contactId, { ...row, traits, email });
+      if (row === undefined) continue;
+      contacts.set(contactId, { ...row, traits, email: typeof value === 'string' ? value : null });
+      traitsChanged.add(contactId);
     }
-    if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();
   }
 
   // 4. Last activity, for search and segments: written by the contact update of step 5.
@@ -354,7 +350,19 @@ async function storeFresh(
   const incremental = await scoreNewEvents(trx, scoringEvents, model, contacts, newContacts);
   await rescoreContacts(trx, [...needsRescore], model);
   const scored = { ...incremental, rescored: new Set([...incremental.rescored, ...needsRescore]) };
-  const { changes: stageChanges, known: hasEmail } = await refreshContactScores(trx, batchContacts, model, now, { contacts, lastActivity, scored });
+  const { changes: stageChanges, known: hasEmail } = await refreshContactScores(trx, batchContacts, model, now, { contacts, created, traitsChanged, lastActivity, scored });
+
+  // What refers to the contacts, now that every one of them is written.
+  const newLinks = new Map<string, { kind: IdentityKind; value: string; contact_id: string }>();
+  identitiesPerEvent.forEach((identities, index) => {
+    for (const identity of identities) {
+      if (!linkedKeys.has(keyOf(identity))) newLinks.set(keyOf(identity), { ...identity, contact_id: finalContact[index]! });
+    }
+  });
+  if (newLinks.size > 0) {
+    await trx.insertInto('contact_identities').values([...newLinks.values()]).onConflict((oc) => oc.doNothing()).execute();
+  }
+  if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();
 
   // 6. What Temporal must hear about, in the same transaction as its cause.
   const intents: OrchestrationIntent[] = [];

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureEmailIdentity } from '../../db/consent.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { normalizeEvent, type InboundEvent } from '../../domain/events.js';
@@ -167,6 +168,21 @@ describe('the batch ingestion path', () => {
     expect(storedHere).toBe(60 + 8);
     const ledger = await database.db.selectFrom('score_ledger').innerJoin('events', 'events.id', 'score_ledger.event_id').select(['events.message_id', 'score_ledger.rule_id']).where('events.message_id', 'like', 'dup-%').execute();
     expect(new Set(ledger.map((line) => `${line.message_id}/${line.rule_id}`)).size).toBe(ledger.length);
+  });
+
+  it('gives an address set on a merged profile to the contact it was merged into, where the next event finds it', async () => {
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    await store([page('em-a', 'em-1', '2026-11-20T08:00:00.000Z', '/')], now);
+    const merged = await contactOf('anonymous', 'em-a');
+    await store([{ type: 'identify', anonymousId: 'em-b', userId: 'em-user', messageId: 'em-2', traits: {} }], now);
+    await store([{ type: 'identify', anonymousId: 'em-a', userId: 'em-user', messageId: 'em-3', traits: {} }], now);
+    const survivor = await contactOf('user', 'em-user');
+    expect((await database.db.selectFrom('contacts').select('merged_into').where('id', '=', merged).executeTakeFirstOrThrow()).merged_into).toBe(survivor);
+
+    await ensureEmailIdentity(database.db, merged, 'Em@Example.com');
+    expect(await contactOf('email', 'em@example.com')).toBe(survivor);
+    const { outcomes } = await store([{ type: 'track', event: 'Email Clicked', messageId: 'em-4', properties: { email: 'em@example.com' } }], now);
+    expect(outcomes[0]?.contactId).toBe(survivor);
   });
 
   it('stores an event whose ids and properties hold a lone UTF-16 surrogate, with U+FFFD in its place, once', async () => {
