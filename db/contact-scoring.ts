@@ -6,6 +6,7 @@ import {
   isLate,
   nextStageFromScore,
   stageOrVisitor,
+  storedScoringState,
   scoreEvent,
   scoreEvents,
   type CompiledScoringModel,
@@ -186,8 +187,7 @@ export async function scoreNewEvents(
       added.set(contactId, scored.contributions);
       continue;
     }
-    const parsed = ScoringState.safeParse(saved);
-    const state = parsed.success ? parsed.data : undefined;
+    const state = storedScoringState(saved);
     if (state === undefined || state.modelId !== model.id || state.modelVersion !== model.version) {
       toRescore.push(contactId);
       continue;

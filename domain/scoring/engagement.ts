@@ -55,6 +55,21 @@ export const ScoringState = z.object({
 });
 export type ScoringState = z.infer<typeof ScoringState>;
 
+/**
+ * A state read back from storage, or undefined when it is not one (the caller re-scores). The same
+ * checks as the `ScoringState` schema, by hand: the ingestion path reads one per contact of a batch,
+ * and the schema's element-by-element walk of the counters was a millisecond per 500 contacts.
+ * (`scoreEvent` checks the counters' length against the model.)
+ */
+export function storedScoringState(value: unknown): ScoringState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { modelId, modelVersion, lastEventId, counters, needsRescore } = value as Record<string, unknown>;
+  if (typeof modelId !== 'string' || typeof lastEventId !== 'string' || typeof needsRescore !== 'boolean') return undefined;
+  if (typeof modelVersion !== 'number' || !Number.isInteger(modelVersion) || modelVersion <= 0 || !Array.isArray(counters)) return undefined;
+  for (const counter of counters) if (typeof counter !== 'number' || !Number.isFinite(counter)) return undefined;
+  return { modelId, modelVersion, lastEventId, counters: counters as number[], needsRescore };
+}
+
 export function createScoringState(model: AnyScoringModel): ScoringState {
   const compiled = resolveModel(model);
   // A fractional first value makes V8 store the array as unboxed doubles from the start, instead

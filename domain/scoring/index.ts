@@ -29,6 +29,7 @@ export {
   ScoringEvent,
   ScoringState,
   createScoringState,
+  storedScoringState,
   isLate,
   scoreEvent,
   scoreEvents,

@@ -8,6 +8,7 @@ import {
   isLate,
   scoreEvent,
   scoreEvents,
+  storedScoringState,
 } from '../../../domain/scoring/index.js';
 import type { Contribution, EngagementRule } from '../../../domain/scoring/index.js';
 import { ev, modelWith, shuffled } from './helpers.js';
@@ -226,6 +227,29 @@ describe('incremental scoring', () => {
       { path: i % 3 === 0 ? '/pricing' : '/product/x', durationSeconds: i % 90 },
     ),
   );
+
+  it('reads back a stored state as the ScoringState schema does, and refuses what the schema refuses', () => {
+    const stored = JSON.parse(JSON.stringify(scoreEvents(stream, model).state)) as unknown;
+    expect(storedScoringState(stored)).toEqual(ScoringState.parse(stored));
+    const valid = stored as Record<string, unknown>;
+    const broken: unknown[] = [
+      null,
+      'state',
+      [],
+      { ...valid, modelId: 3 },
+      { ...valid, modelVersion: 0 },
+      { ...valid, modelVersion: 1.5 },
+      { ...valid, lastEventId: undefined },
+      { ...valid, counters: 'many' },
+      { ...valid, counters: [0, '1'] },
+      { ...valid, counters: [0, null] },
+      { ...valid, needsRescore: 'no' },
+    ];
+    for (const value of broken) {
+      expect(ScoringState.safeParse(value).success).toBe(false);
+      expect(storedScoringState(value)).toBeUndefined();
+    }
+  });
 
   it('event by event, in order, gives exactly the batch ledger and state', () => {
     const state = createScoringState(model);
