@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
+import type {
+  ScoringState} from '../domain/scoring/index.js';
 import {
   LifecycleStage,
-  ScoringState,
   fitScore,
   isLate,
   nextStageFromScore,
