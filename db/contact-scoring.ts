@@ -1,6 +1,4 @@
 import { sql, type Transaction } from 'kysely';
-import type {
-  ScoringState} from '../domain/scoring/index.js';
 import {
   LifecycleStage,
   fitScore,
@@ -13,6 +11,7 @@ import {
   type CompiledScoringModel,
   type Contribution,
   type ScoringEvent,
+  type ScoringState,
   type StageTransition,
 } from '../domain/scoring/index.js';
 import type { Traits } from '../domain/traits.js';
