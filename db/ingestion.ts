@@ -167,9 +167,7 @@ async function storeEventsOnce(
     outboxIds = await db.transaction().execute(async (trx) => {
       const result = await storeFresh(trx, fresh.map((index) => events[index]!), model, now, options);
       fresh.forEach((index, position) => {
-        const outcome = result.outcomes[position]!;
-        outcomes[index] = outcome;
-        if (!outcome.stored) knownContact.set(outcome.messageId, outcome.contactId);
+        outcomes[index] = result.outcomes[position]!;
       });
       return result.outboxIds;
     });
@@ -184,12 +182,12 @@ async function storeEventsOnce(
 }
 
 /** The topics each contact signed up for in this batch's newly stored `newsletter_subscribed` events. */
-function newsletterSignUps(events: readonly NormalizedEvent[], contactOf: readonly string[], stored: ReadonlyMap<string, number>, hasEmail: ReadonlySet<string>): Map<string, Set<string>> {
+function newsletterSignUps(events: readonly NormalizedEvent[], contactOf: readonly string[], hasEmail: ReadonlySet<string>): Map<string, Set<string>> {
   const signUps = new Map<string, Set<string>>();
   events.forEach((event, index) => {
     const contactId = contactOf[index]!;
-    // Consent without an address to write to is nothing to act on; a retried event was acted on already.
-    if (event.type !== NEWSLETTER_SIGN_UP || !stored.has(event.messageId) || !hasEmail.has(contactId)) return;
+    // Consent without an address to write to is nothing to act on.
+    if (event.type !== NEWSLETTER_SIGN_UP || !hasEmail.has(contactId)) return;
     const topics = signUps.get(contactId) ?? new Set<string>();
     topics.add(signUpTopic(event.properties));
     signUps.set(contactId, topics);
@@ -203,6 +201,8 @@ async function signUpChanges(trx: Trx, contactId: string, topics: ReadonlySet<st
   return [...topics].filter((topic) => !confirmed.has(topic)).map((topic) => ({ topic, status: doubleOptIn ? 'pending' : 'subscribed' }));
 }
 
+// Every event given has a message id not stored when checked (storeEventsOnce): all are stored, or
+// the unique key fails the transaction and the batch is checked and stored again.
 async function storeFresh(
   trx: Trx,
   events: readonly NormalizedEvent[],
@@ -300,7 +300,7 @@ async function storeFresh(
   // 3. Declared traits, oldest first so the newest value wins, each change audited; written with the scores.
   const traitEvents = events
     .map((event, index) => ({ event, contactId: finalContact[index]!, traits: declaredTraitsOf(event) }))
-    .filter((entry) => eventIdOf.has(entry.event.messageId) && Object.keys(entry.traits).length > 0)
+    .filter((entry) => Object.keys(entry.traits).length > 0)
     .sort((a, b) => (a.event.occurredAt < b.event.occurredAt ? -1 : a.event.occurredAt > b.event.occurredAt ? 1 : 0));
   const traitsChanged = new Set<string>();
   const audit: { contact_id: string; trait: string; before: string | null; after: string; outcome: 'applied' | 'refused'; actor: string }[] = [];
@@ -332,7 +332,7 @@ async function storeFresh(
   const lastActivity = new Map<string, string>();
   events.forEach((event, index) => {
     const contactId = finalContact[index]!;
-    if (!eventIdOf.has(event.messageId) || event.type === 'identified') return;
+    if (event.type === 'identified') return;
     const previous = lastActivity.get(contactId);
     if (previous === undefined || event.occurredAt > previous) lastActivity.set(contactId, event.occurredAt);
   });
@@ -372,12 +372,12 @@ async function storeFresh(
   const welcomed = new Set<string>();
   events.forEach((event, index) => {
     const contactId = finalContact[index]!;
-    if (eventIdOf.has(event.messageId) && SIGN_UP_EVENTS.has(event.type) && hasEmail.has(contactId) && !welcomed.has(contactId)) {
+    if (SIGN_UP_EVENTS.has(event.type) && hasEmail.has(contactId) && !welcomed.has(contactId)) {
       welcomed.add(contactId);
       intents.push({ kind: 'welcome', contactId, eventId: eventIdOf.get(event.messageId)! });
     }
   });
-  for (const [contactId, topics] of newsletterSignUps(events, finalContact, eventIdOf, hasEmail)) {
+  for (const [contactId, topics] of newsletterSignUps(events, finalContact, hasEmail)) {
     const changed = await setSubscriptionsIn(trx, contactId, await signUpChanges(trx, contactId, topics, doubleOptIn), `event:${NEWSLETTER_SIGN_UP}`, now);
     for (const change of changed) {
       if (change.to === 'pending') intents.push({ kind: 'subscription_confirmation', contactId, topic: change.topic, requestedAt: now.toISOString() });
@@ -393,7 +393,7 @@ async function storeFresh(
   const outboxIds = await enqueueIntents(trx, intents);
 
   return {
-    outcomes: events.map((event, index) => ({ messageId: event.messageId, contactId: finalContact[index]!, stored: eventIdOf.has(event.messageId) })),
+    outcomes: events.map((event, index) => ({ messageId: event.messageId, contactId: finalContact[index]!, stored: true })),
     outboxIds,
   };
 }
