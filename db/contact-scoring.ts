@@ -1,11 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import {
   LifecycleStage,
+  decodeScoringState,
+  encodeScoringState,
   fitScore,
   isLate,
   nextStageFromScore,
   stageOrVisitor,
-  storedScoringState,
   scoreEvent,
   scoreEvents,
   type CompiledScoringModel,
@@ -62,7 +63,7 @@ async function insertLedger(trx: Trx, rows: LedgerRow[]): Promise<void> {
 
 // contacts.scoring_state is json, stored as the text written (migration 0011): each row of a batch
 // carries its state as a string, not as a nested object jsonb would re-encode.
-const stateText = (state: ScoringState | undefined): string | null => (state === undefined ? null : JSON.stringify(state));
+const stateText = (state: ScoringState | undefined): string | null => (state === undefined ? null : encodeScoringState(state));
 
 /**
  * Writes re-scored states into the contact rows (the ingestion path writes its states with the
@@ -187,8 +188,8 @@ export async function scoreNewEvents(
       added.set(contactId, scored.contributions);
       continue;
     }
-    const state = storedScoringState(saved);
-    if (state === undefined || state.modelId !== model.id || state.modelVersion !== model.version) {
+    const state = decodeScoringState(saved, model);
+    if (state === undefined) {
       toRescore.push(contactId);
       continue;
     }

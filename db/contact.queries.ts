@@ -18,7 +18,8 @@ export async function scoreBreakdown(db: Db, contactId: string, model: CompiledS
     .where('score_ledger.contact_id', '=', contactId)
     .where('score_ledger.occurred_at', '>=', new Date(at.getTime() - model.windowMs))
     .orderBy('score_ledger.occurred_at')
-    .orderBy('score_ledger.id')
+    .orderBy('score_ledger.event_id')
+    .orderBy('score_ledger.rule_id')
     .execute();
   const typeOf = new Map(ledger.map((line) => [String(line.event_id), line.type]));
   const engagement = engagementScoreAt(

@@ -25,7 +25,7 @@ export interface ContactTable {
   engagement_scored_at: ColumnType<Date, Date | string | undefined, Date | string>;
   fit_points: Generated<number>;
   fit_grade: Generated<string>;
-  /** The incremental scorer's `ScoringState`, for the model version it names; null before the first score. */
+  /** The incremental scorer's state as `encodeScoringState` wrote it, for the model version it names; null before the first score. */
   scoring_state: Json<unknown> | null;
   /** Engagement unrounded at `engagement_scored_at`; null where it must be summed from the ledger (migration 0011). */
   engagement_sum: number | null;
@@ -50,7 +50,6 @@ export interface ScoringModelTable {
 }
 
 export interface ScoreLedgerTable {
-  id: Generated<number>;
   contact_id: string;
   event_id: number;
   rule_id: string;

@@ -27,14 +27,14 @@ export type { AnyScoringModel, CompiledCap, CompiledEngagementRule, CompiledFitR
 export {
   Contribution,
   ScoringEvent,
-  ScoringState,
   createScoringState,
-  storedScoringState,
+  decodeScoringState,
+  encodeScoringState,
   isLate,
   scoreEvent,
   scoreEvents,
 } from './engagement.js';
-export type { ScoredHistory } from './engagement.js';
+export type { ScoredHistory, ScoringState } from './engagement.js';
 
 export { engagementScoreAt } from './decay.js';
 export type { DecayedContribution, EngagementScore } from './decay.js';

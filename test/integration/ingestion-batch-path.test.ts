@@ -4,7 +4,7 @@ import { ensureEmailIdentity } from '../../db/consent.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { normalizeEvent, type InboundEvent } from '../../domain/events.js';
-import { engagementScoreAt, scoreEvents, type CompiledScoringModel } from '../../domain/scoring/index.js';
+import { decodeScoringState, engagementScoreAt, scoreEvents, type CompiledScoringModel } from '../../domain/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // The batch path writes events, ledger and score states as JSON row sets, folds last activity into
@@ -71,7 +71,7 @@ describe('the batch ingestion path', () => {
       expect(ledger.length).toBeGreaterThan(0);
 
       const saved = await database.db.selectFrom('contacts').select('scoring_state').where('id', '=', contactId).executeTakeFirstOrThrow();
-      expect(saved.scoring_state).toEqual(expected.state);
+      expect(decodeScoringState(saved.scoring_state, model)).toEqual(expected.state);
 
       const contact = await database.db.selectFrom('contacts').select(['engagement_score', 'last_activity_at']).where('id', '=', contactId).executeTakeFirstOrThrow();
       expect(contact.engagement_score).toBeCloseTo(engagementScoreAt(expected.contributions, now.getTime(), model).total, 2);

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   ScoringEvent,
-  ScoringState,
   compileScoringModel,
   createScoringState,
+  decodeScoringState,
   defaultScoringModel,
+  encodeScoringState,
   isLate,
   scoreEvent,
   scoreEvents,
-  storedScoringState,
 } from '../../../domain/scoring/index.js';
-import type { Contribution, EngagementRule } from '../../../domain/scoring/index.js';
+import type { Contribution, EngagementRule, ScoringState } from '../../../domain/scoring/index.js';
 import { ev, modelWith, shuffled } from './helpers.js';
 
 const pageView = (rule: Partial<EngagementRule> = {}): EngagementRule => ({
@@ -228,27 +228,54 @@ describe('incremental scoring', () => {
     ),
   );
 
-  it('reads back a stored state as the ScoringState schema does, and refuses what the schema refuses', () => {
-    const stored = JSON.parse(JSON.stringify(scoreEvents(stream, model).state)) as unknown;
-    expect(storedScoringState(stored)).toEqual(ScoringState.parse(stored));
-    const valid = stored as Record<string, unknown>;
+  const storedAndRead = (state: ScoringState, as = model) => decodeScoringState(JSON.parse(encodeScoringState(state)), as);
+
+  it('stores a state and reads back the same state, for a fresh one, a scored one and one asking for a re-score', () => {
+    const fresh = createScoringState(model);
+    const scored = scoreEvents(stream, model).state;
+    const rescore = { ...scored, counters: [...scored.counters], needsRescore: true };
+    for (const state of [fresh, scored, rescore]) expect(storedAndRead(state)).toEqual(state);
+  });
+
+  it('stores only the cap slots in use: a contact who viewed one page writes the slots of the rules it matched', () => {
+    const scored = scoreEvents([ev('page_viewed', '2025-03-01T10:00:00Z', { path: '/product/x' }, '41')], model);
+    const stored = JSON.parse(encodeScoringState(scored.state)) as { caps: number[]; last: string; rescore?: boolean };
+    const cappedRuleIds = new Set(model.cappedRules.map((rule) => rule.id));
+    const matched = scored.contributions.filter((line) => cappedRuleIds.has(line.ruleId)).length;
+    expect(matched).toBeGreaterThan(0);
+    expect(stored.caps).toHaveLength(5 * matched);
+    expect(matched).toBeLessThan(model.cappedRules.length);
+    expect(stored.last).toBe('41');
+    expect(stored.rescore).toBeUndefined();
+  });
+
+  it('reads back nothing, so the contact is re-scored, for another model or version and for what is not a stored state', () => {
+    const stored = JSON.parse(encodeScoringState(scoreEvents(stream, model).state)) as Record<string, unknown>;
+    expect(decodeScoringState(stored, model)).toBeDefined();
+    expect(decodeScoringState(stored, compileScoringModel({ ...defaultScoringModel, version: 2 }))).toBeUndefined();
+    expect(decodeScoringState(stored, compileScoringModel({ ...defaultScoringModel, id: 'other' }))).toBeUndefined();
+    const slots = model.cappedRules.length;
     const broken: unknown[] = [
       null,
       'state',
       [],
-      { ...valid, modelId: 3 },
-      { ...valid, modelVersion: 0 },
-      { ...valid, modelVersion: 1.5 },
-      { ...valid, lastEventId: undefined },
-      { ...valid, counters: 'many' },
-      { ...valid, counters: [0, '1'] },
-      { ...valid, counters: [0, null] },
-      { ...valid, needsRescore: 'no' },
+      // The form before migration 0012.
+      { modelId: model.id, modelVersion: model.version, lastEventId: '', counters: createScoringState(model).counters, needsRescore: false },
+      { ...stored, model: 3 },
+      { ...stored, version: '1' },
+      { ...stored, last: undefined },
+      { ...stored, at: 'yesterday' },
+      { ...stored, at: null },
+      { ...stored, caps: 'many' },
+      { ...stored, caps: [0, 1, 2, 3] },
+      { ...stored, caps: [slots, 1, 0, -2, 0] },
+      { ...stored, caps: [-1, 1, 0, -2, 0] },
+      { ...stored, caps: [0.5, 1, 0, -2, 0] },
+      { ...stored, caps: [0, '1', 0, -2, 0] },
+      { ...stored, caps: [0, 1, null, -2, 0] },
+      { ...stored, rescore: false },
     ];
-    for (const value of broken) {
-      expect(ScoringState.safeParse(value).success).toBe(false);
-      expect(storedScoringState(value)).toBeUndefined();
-    }
+    for (const value of broken) expect(decodeScoringState(value, model)).toBeUndefined();
   });
 
   it('event by event, in order, gives exactly the batch ledger and state', () => {
@@ -263,7 +290,7 @@ describe('incremental scoring', () => {
 
   it('continues from a batch state and from a JSON round trip of it', () => {
     const head = scoreEvents(stream.slice(0, 120), model);
-    const stored = ScoringState.parse(JSON.parse(JSON.stringify(head.state)));
+    const stored = storedAndRead(head.state)!;
     const tail: Contribution[] = [];
     for (const e of stream.slice(120)) scoreEvent(stored, e, model, tail);
     expect([...head.contributions, ...tail]).toEqual(scoreEvents(stream, model).contributions);
