@@ -1,24 +1,60 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 
-// Batch writes on the ingestion path send their rows as ONE JSON parameter, expanded by
-// jsonb_to_recordset, instead of a multi-row VALUES list with a bind parameter per cell: 500 events
-// were 5,000 parameters for Kysely to compile, pg to serialize one by one and PostgreSQL to parse and
-// type; the JSON text is built natively, parsed once by the server, and has no 65,535-parameter cap.
+// Batch writes on the ingestion path send their rows as one array parameter per column, expanded by
+// unnest. A multi-row VALUES list took a bind parameter per cell: 500 events were 5,000 parameters
+// for Kysely to compile, pg to serialize one by one and PostgreSQL to parse and type. One JSON
+// document of rows (jsonb_to_recordset) repeated every column name in every row and had the server
+// build a jsonb tree before reading a field: the 900 ledger lines of a batch were 190 KB and 4.1 ms
+// of parsing that are 100 KB and 2.0 ms as column arrays (docs/BENCHMARKS.md, 2026-12-04).
 
 type Trx = Transaction<Database>;
 
+export type ColumnType = 'text' | 'uuid' | 'bigint' | 'integer' | 'float8' | 'timestamptz' | 'jsonb';
+/** A cell as sent: timestamps as ISO 8601 text, jsonb as `jsonText`. */
+type Cell = string | number | null;
+
 // JSON.stringify writes a lone UTF-16 surrogate as an escape (\ud800) that PostgreSQL refuses, failing
-// the whole batch; as a bind parameter of its own the same string was encoded with U+FFFD in its place,
-// so it becomes U+FFFD here too. An even run of backslashes before it is escaped backslashes, not an escape.
+// the whole batch; in a text cell the same string is encoded with U+FFFD in its place (pg writes UTF-8),
+// so it becomes U+FFFD in a document too. An even run of backslashes before it is escaped backslashes.
 const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi;
 
-/** One JSON parameter holding rows, typed as jsonb for jsonb_to_recordset. */
-export function jsonRows(rows: readonly object[]) {
-  let text = JSON.stringify(rows);
+/** A document for a jsonb cell. */
+export function jsonText(value: unknown): string {
+  const text = JSON.stringify(value);
   // JSON.stringify writes its escapes in lower case; the plain search is the cheap common case.
-  if (text.includes('\\ud')) text = text.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd');
-  return sql`${text}::jsonb`;
+  return text.includes('\\ud') ? text.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd') : text;
+}
+
+// A JSON array of strings, numbers and nulls is PostgreSQL's array literal but for its brackets, so
+// V8's native JSON writer builds it: both quote strings and put a backslash before `"` and `\`, and
+// array input reads an unquoted null as NULL. Only an escape by letter (a control character, a lone
+// surrogate) means something else to PostgreSQL; a column holding one is written element by element.
+const LETTER_ESCAPE = /\\[bfnrtu]/;
+const ARRAY_ELEMENT_ESCAPE = /["\\]/g;
+
+function arrayLiteral(cells: readonly Cell[]): string {
+  const json = JSON.stringify(cells);
+  if (!LETTER_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
+  let literal = '{';
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (i > 0) literal += ',';
+    if (cell === null) literal += 'NULL';
+    else if (typeof cell === 'number') literal += String(cell);
+    else literal += `"${cell.replace(ARRAY_ELEMENT_ESCAPE, '\\$&')}"`;
+  }
+  return `${literal}}`;
+}
+
+/**
+ * `unnest(...) as alias(columns)` over the rows, one typed array per column, in the order `types`
+ * lists them: a row source for `insert ... select` and `update ... from`.
+ */
+export function unnestRows<Row extends { [K in keyof Row]: Cell }>(alias: string, rows: readonly Row[], types: { readonly [K in keyof Row]: ColumnType }) {
+  const names = Object.keys(types) as (keyof Row & string)[];
+  const arrays = names.map((name) => sql`${arrayLiteral(rows.map((row) => row[name]))}::${sql.raw(types[name])}[]`);
+  return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.join(names.map((name) => sql.ref(name)))})`;
 }
 
 export interface EventRow {
@@ -38,12 +74,22 @@ export interface EventRow {
 /** Inserts events, each message id new (the unique key refuses a stored one); returns their ids. */
 export async function insertEventRows(trx: Trx, rows: readonly EventRow[]): Promise<{ id: number; message_id: string }[]> {
   if (rows.length === 0) return [];
+  const cells = rows.map((row) => ({ ...row, properties: jsonText(row.properties), traits: jsonText(row.traits), context: jsonText(row.context) }));
   const result = await sql<{ id: number; message_id: string }>`
     insert into events (message_id, contact_id, type, user_id, anonymous_id, occurred_at, received_at, properties, traits, context)
     select message_id, contact_id, type, user_id, anonymous_id, occurred_at, received_at, properties, traits, context
-    from jsonb_to_recordset(${jsonRows(rows)}) as r(
-      message_id text, contact_id uuid, type text, user_id text, anonymous_id text,
-      occurred_at timestamptz, received_at timestamptz, properties jsonb, traits jsonb, context jsonb)
+    from ${unnestRows('r', cells, {
+      message_id: 'text',
+      contact_id: 'uuid',
+      type: 'text',
+      user_id: 'text',
+      anonymous_id: 'text',
+      occurred_at: 'timestamptz',
+      received_at: 'timestamptz',
+      properties: 'jsonb',
+      traits: 'jsonb',
+      context: 'jsonb',
+    })}
     returning id, message_id`.execute(trx);
   return result.rows;
 }

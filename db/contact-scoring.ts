@@ -16,7 +16,7 @@ import {
   type StageTransition,
 } from '../domain/scoring/index.js';
 import type { Traits } from '../domain/traits.js';
-import { jsonRows } from './bulk-insert.js';
+import { jsonText, unnestRows } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { OrchestrationIntent } from './outbox.repository.js';
 
@@ -57,8 +57,7 @@ async function insertLedger(trx: Trx, rows: LedgerRow[]): Promise<void> {
   await sql`
     insert into score_ledger (contact_id, event_id, rule_id, points, occurred_at, reason, model_version)
     select contact_id, event_id, rule_id, points, occurred_at, reason, model_version
-    from jsonb_to_recordset(${jsonRows(rows)}) as r(
-      contact_id uuid, event_id bigint, rule_id text, points float8, occurred_at timestamptz, reason text, model_version integer)`.execute(trx);
+    from ${unnestRows('r', rows, { contact_id: 'uuid', event_id: 'bigint', rule_id: 'text', points: 'float8', occurred_at: 'timestamptz', reason: 'text', model_version: 'integer' })}`.execute(trx);
 }
 
 // contacts.scoring_state is json, stored as the text written (migration 0011): each row of a batch
@@ -73,7 +72,7 @@ async function saveStates(trx: Trx, states: Map<string, ScoringState>): Promise<
   if (states.size === 0) return;
   await sql`
     update contacts c set scoring_state = u.state::json, engagement_sum = null
-    from jsonb_to_recordset(${jsonRows([...states].map(([id, state]) => ({ id, state: stateText(state) })))}) as u(id uuid, state text)
+    from ${unnestRows('u', [...states].map(([id, state]) => ({ id, state: stateText(state) })), { id: 'uuid', state: 'text' })}
     where c.id = u.id`.execute(trx);
 }
 
@@ -328,7 +327,8 @@ export async function refreshContactScores(
   const moves: (StageTransition & { contactId: string })[] = [];
   const rows: {
     id: string;
-    traits: Traits | null;
+    /** jsonb text; null where the row's traits stand. */
+    traits: string | null;
     email: string | null;
     engagement: number;
     engagement_sum: number | null;
@@ -357,7 +357,7 @@ export async function refreshContactScores(
     const writeTraits = created.has(contact.id) || traitsChanged.has(contact.id);
     rows.push({
       id: contact.id,
-      traits: writeTraits ? contact.traits : null,
+      traits: writeTraits ? jsonText(contact.traits) : null,
       email: contact.email,
       engagement,
       engagement_sum: sum.carry ? sum.sum : null,
@@ -371,9 +371,19 @@ export async function refreshContactScores(
   }
   // One statement for the batch's contacts, one for those it creates: a round trip per contact was
   // most of the ingestion cost, and a contact inserted then updated was written twice.
-  const columns = sql`
-    id uuid, traits jsonb, email text, engagement float8, engagement_sum float8, engagement_oldest_at timestamptz,
-    fit_points float8, fit_grade text, stage text, last_activity timestamptz, state text`;
+  const columns = {
+    id: 'uuid',
+    traits: 'jsonb',
+    email: 'text',
+    engagement: 'float8',
+    engagement_sum: 'float8',
+    engagement_oldest_at: 'timestamptz',
+    fit_points: 'float8',
+    fit_grade: 'text',
+    stage: 'text',
+    last_activity: 'timestamptz',
+    state: 'text',
+  } as const;
   const updated = rows.filter((row) => !created.has(row.id));
   if (updated.length > 0) {
     await sql`
@@ -384,7 +394,7 @@ export async function refreshContactScores(
           scoring_state = coalesce(u.state::json, c.scoring_state),
           traits = coalesce(u.traits, c.traits),
           email = case when u.traits is null then c.email else u.email end
-      from jsonb_to_recordset(${jsonRows(updated)}) as u(${columns})
+      from ${unnestRows('u', updated, columns)}
       where c.id = u.id`.execute(trx);
   }
   const inserted = rows.filter((row) => created.has(row.id));
@@ -394,7 +404,7 @@ export async function refreshContactScores(
                             fit_points, fit_grade, last_activity_at, scoring_state, updated_at)
       select id, traits, email, stage, engagement, engagement_sum, engagement_oldest_at, ${now},
              fit_points, fit_grade, last_activity, state::json, ${now}
-      from jsonb_to_recordset(${jsonRows(inserted)}) as u(${columns})`.execute(trx);
+      from ${unnestRows('u', inserted, columns)}`.execute(trx);
   }
 
   const changes: StageChange[] = [];

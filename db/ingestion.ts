@@ -5,7 +5,7 @@ import type { SubscriptionStatus } from '../domain/send-policy.js';
 import { LifecycleStage, stageOrVisitor, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
-import { insertEventRows, jsonRows } from './bulk-insert.js';
+import { insertEventRows, unnestRows } from './bulk-insert.js';
 import { lockScoringContacts, newScoringContact, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
 import { listSubscriptions, setSubscriptionsIn } from './consent.repository.js';
 import type { ContactIdentityTable, Database } from './database.js';
@@ -362,7 +362,7 @@ async function storeFresh(
   if (newLinks.size > 0) {
     await sql`
       insert into contact_identities (kind, value, contact_id)
-      select kind, value, contact_id from jsonb_to_recordset(${jsonRows([...newLinks.values()])}) as r(kind text, value text, contact_id uuid)
+      select kind, value, contact_id from ${unnestRows('r', [...newLinks.values()], { kind: 'text', value: 'text', contact_id: 'uuid' })}
       on conflict do nothing`.execute(trx);
   }
   if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();

@@ -185,6 +185,20 @@ describe('the batch ingestion path', () => {
     expect(outcomes[0]?.contactId).toBe(survivor);
   });
 
+  it('stores ids and properties that look like array-literal syntax exactly as sent', async () => {
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    const awkward = ['NULL', '', 'a"b', 'back\\slash\\', '{x,y}', 'comma, "quoted" and \\"both\\"', ' padded ', 'tab\tand\nnewline', 'escape-like \\n'];
+    const events = awkward.map((text, index) => page(`syntax-${text}`, `syntax-${index}-${text}`, '2026-11-20T08:00:00.000Z', text));
+    const first = await store(events, now);
+    expect(first.outcomes.every((outcome) => outcome.stored)).toBe(true);
+    const stored = await database.db.selectFrom('events').select(['message_id', 'anonymous_id', 'properties']).where('message_id', 'like', 'syntax-%').execute();
+    expect(new Set(stored.map((row) => JSON.stringify(row)))).toEqual(
+      new Set(awkward.map((text, index) => JSON.stringify({ message_id: `syntax-${index}-${text}`, anonymous_id: `syntax-${text}`, properties: { path: text, durationSeconds: 10 } }))),
+    );
+    const identities = await database.db.selectFrom('contact_identities').select('value').where('value', 'like', 'syntax-%').execute();
+    expect(new Set(identities.map((row) => row.value))).toEqual(new Set(awkward.map((text) => `syntax-${text}`)));
+  });
+
   it('stores an event whose ids and properties hold a lone UTF-16 surrogate, with U+FFFD in its place, once', async () => {
     const now = new Date('2026-11-20T12:00:00.000Z');
     const event = page('lone-\ud800-visitor', 'lone-\ud800', '2026-11-20T08:00:00.000Z', '/blog/\udc00');
