@@ -57,6 +57,26 @@ export function unnestRows<Row extends { [K in keyof Row]: Cell }>(alias: string
   return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.join(names.map((name) => sql.ref(name)))})`;
 }
 
+/**
+ * The rows as `(select ... from jsonb_to_recordset(...)) as alias`, for an `update ... from` that joins
+ * them to a table by key. Not `unnestRows`: the planner knows an unnest of 500 ids yields 500 rows,
+ * prices 500 index probes above a scan of a table of up to some 100,000 rows, and hashes the whole
+ * table instead (7 ms for 20,000 contacts where the probes take 1.5 ms, growing with every contact);
+ * it guesses any other set-returning function at 100 rows, and probes.
+ */
+export function joinableRows<Row extends { [K in keyof Row]: Cell }>(alias: string, rows: readonly Row[], types: { readonly [K in keyof Row]: ColumnType }) {
+  const names = Object.keys(types) as (keyof Row & string)[];
+  // A jsonb cell is carried as its text and cast, so the document is parsed once, as the cell's own.
+  const record = names.map((name) => sql`${sql.ref(name)} ${sql.raw(types[name] === 'jsonb' ? 'text' : types[name])}`);
+  const selected = names.map((name) => (types[name] === 'jsonb' ? sql`${sql.ref(name)}::jsonb as ${sql.ref(name)}` : sql.ref(name)));
+  return sql`(select ${sql.join(selected)} from jsonb_to_recordset(${jsonText(rows)}::jsonb) as r(${sql.join(record)})) as ${sql.raw(alias)}`;
+}
+
+/** The ids as one uuid[] parameter. */
+export function uuidArray(ids: readonly string[]) {
+  return sql`${arrayLiteral(ids)}::uuid[]`;
+}
+
 export interface EventRow {
   message_id: string;
   contact_id: string;

@@ -16,7 +16,7 @@ import {
   type StageTransition,
 } from '../domain/scoring/index.js';
 import type { Traits } from '../domain/traits.js';
-import { jsonText, unnestRows } from './bulk-insert.js';
+import { joinableRows, jsonText, unnestRows, uuidArray } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { OrchestrationIntent } from './outbox.repository.js';
 
@@ -72,7 +72,7 @@ async function saveStates(trx: Trx, states: Map<string, ScoringState>): Promise<
   if (states.size === 0) return;
   await sql`
     update contacts c set scoring_state = u.state::json, engagement_sum = null
-    from ${unnestRows('u', [...states].map(([id, state]) => ({ id, state: stateText(state) })), { id: 'uuid', state: 'text' })}
+    from ${joinableRows('u', [...states].map(([id, state]) => ({ id, state: stateText(state) })), { id: 'uuid', state: 'text' })}
     where c.id = u.id`.execute(trx);
 }
 
@@ -89,20 +89,18 @@ export interface ScoringContact {
   engagement_oldest_at_ms: number | null;
 }
 
-function selectScoringContacts(trx: Trx, ids: readonly string[]) {
-  return trx
-    .selectFrom('contacts')
-    .select([
-      'id',
-      'stage',
-      'email',
-      'traits',
-      'scoring_state',
-      'engagement_sum',
-      sql<number>`(extract(epoch from engagement_scored_at) * 1000)::float8`.as('engagement_scored_at_ms'),
-      sql<number | null>`(extract(epoch from engagement_oldest_at) * 1000)::float8`.as('engagement_oldest_at_ms'),
-    ])
-    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])));
+// One index probe per id, as a lateral subquery per id (its `limit` keeps the planner from turning
+// it into a join): as `id = any(ids)`, the planner prices 500 probes above a scan of a table of up
+// to some 100,000 contacts and reads every row (2.4 ms for 20,000 contacts where the probes take
+// 1.5 ms, growing with every contact).
+async function selectScoringContacts(trx: Trx, ids: readonly string[], lock: boolean): Promise<ScoringContact[]> {
+  const result = await sql<ScoringContact>`
+    select c.* from unnest(${uuidArray(ids)}) as k(id), lateral (
+      select id, stage, email, traits, scoring_state, engagement_sum,
+        (extract(epoch from engagement_scored_at) * 1000)::float8 as engagement_scored_at_ms,
+        (extract(epoch from engagement_oldest_at) * 1000)::float8 as engagement_oldest_at_ms
+      from contacts where id = k.id limit 1 ${lock ? sql`for update` : sql``}) as c`.execute(trx);
+  return result.rows;
 }
 
 /**
@@ -115,7 +113,7 @@ export function newScoringContact(id: string, now: Date): ScoringContact {
 
 export async function readScoringContacts(trx: Trx, ids: readonly string[]): Promise<Map<string, ScoringContact>> {
   if (ids.length === 0) return new Map();
-  return new Map((await selectScoringContacts(trx, ids).execute()).map((row) => [row.id, row]));
+  return new Map((await selectScoringContacts(trx, ids, false)).map((row) => [row.id, row]));
 }
 
 /**
@@ -125,8 +123,8 @@ export async function readScoringContacts(trx: Trx, ids: readonly string[]): Pro
  */
 export async function lockScoringContacts(trx: Trx, ids: readonly string[]): Promise<Map<string, ScoringContact>> {
   if (ids.length === 0) return new Map();
-  const sorted = [...ids].sort();
-  return new Map((await selectScoringContacts(trx, sorted).orderBy('id').forUpdate().execute()).map((row) => [row.id, row]));
+  // Rows are locked in the order of the ids: sorted, the same order for every batch.
+  return new Map((await selectScoringContacts(trx, [...ids].sort(), true)).map((row) => [row.id, row]));
 }
 
 /** Scores contacts from their whole stored history: the canonical ledger (model change, merge, late event). */
@@ -394,7 +392,7 @@ export async function refreshContactScores(
           scoring_state = coalesce(u.state::json, c.scoring_state),
           traits = coalesce(u.traits, c.traits),
           email = case when u.traits is null then c.email else u.email end
-      from ${unnestRows('u', updated, columns)}
+      from ${joinableRows('u', updated, columns)}
       where c.id = u.id`.execute(trx);
   }
   const inserted = rows.filter((row) => created.has(row.id));
