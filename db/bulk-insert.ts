@@ -53,7 +53,7 @@ function arrayLiteral(cells: readonly Cell[]): string {
  */
 export function unnestRows<Row extends { [K in keyof Row]: Cell }>(alias: string, rows: readonly Row[], types: { readonly [K in keyof Row]: ColumnType }) {
   const names = Object.keys(types) as (keyof Row & string)[];
-  const arrays = names.map((name) => sql`${arrayLiteral(rows.map((row) => row[name]))}::${sql.raw(types[name])}[]`);
+  const arrays = names.map((name) => typedArray(rows.map((row) => row[name]), types[name]));
   return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.join(names.map((name) => sql.ref(name)))})`;
 }
 
@@ -72,9 +72,9 @@ export function joinableRows<Row extends { [K in keyof Row]: Cell }>(alias: stri
   return sql`(select ${sql.join(selected)} from jsonb_to_recordset(${jsonText(rows)}::jsonb) as r(${sql.join(record)})) as ${sql.raw(alias)}`;
 }
 
-/** The ids as one uuid[] parameter. */
-export function uuidArray(ids: readonly string[]) {
-  return sql`${arrayLiteral(ids)}::uuid[]`;
+/** The values as one array parameter of the type, e.g. ids for `unnest` or `= any(...)`. */
+export function typedArray(cells: readonly Cell[], type: ColumnType) {
+  return sql`${arrayLiteral(cells)}::${sql.raw(type)}[]`;
 }
 
 export interface EventRow {

@@ -16,7 +16,7 @@ import {
   type StageTransition,
 } from '../domain/scoring/index.js';
 import type { Traits } from '../domain/traits.js';
-import { joinableRows, jsonText, unnestRows, uuidArray } from './bulk-insert.js';
+import { joinableRows, jsonText, typedArray, unnestRows } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { OrchestrationIntent } from './outbox.repository.js';
 
@@ -95,7 +95,7 @@ export interface ScoringContact {
 // 1.5 ms, growing with every contact).
 async function selectScoringContacts(trx: Trx, ids: readonly string[], lock: boolean): Promise<ScoringContact[]> {
   const result = await sql<ScoringContact>`
-    select c.* from unnest(${uuidArray(ids)}) as k(id), lateral (
+    select c.* from unnest(${typedArray(ids, 'uuid')}) as k(id), lateral (
       select id, stage, email, traits, scoring_state, engagement_sum,
         (extract(epoch from engagement_scored_at) * 1000)::float8 as engagement_scored_at_ms,
         (extract(epoch from engagement_oldest_at) * 1000)::float8 as engagement_oldest_at_ms

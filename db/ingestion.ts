@@ -5,7 +5,7 @@ import type { SubscriptionStatus } from '../domain/send-policy.js';
 import { LifecycleStage, stageOrVisitor, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
-import { insertEventRows, unnestRows } from './bulk-insert.js';
+import { insertEventRows, typedArray, unnestRows } from './bulk-insert.js';
 import { lockScoringContacts, newScoringContact, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
 import { listSubscriptions, setSubscriptionsIn } from './consent.repository.js';
 import type { ContactIdentityTable, Database } from './database.js';
@@ -157,7 +157,7 @@ async function storeEventsOnce(
     select message_id, contact_id from (
       select m.id as message_id,
         (select coalesce(c.merged_into, c.id) from events e join contacts c on c.id = e.contact_id where e.message_id = m.id) as contact_id
-      from unnest(${[...firstIndexOf.keys()]}::text[]) as m(id)) as probed
+      from unnest(${typedArray([...firstIndexOf.keys()], 'text')}) as m(id)) as probed
     where contact_id is not null`.execute(db);
   const knownContact = new Map(known.rows.map((row) => [row.message_id, row.contact_id]));
   const fresh = [...firstIndexOf].filter(([messageId]) => !knownContact.has(messageId)).map(([, index]) => index);
@@ -214,7 +214,7 @@ async function storeFresh(
   //    resolve one after the other, in a fixed order, so they never create two contacts for one person.
   const identitiesPerEvent = events.map(identitiesOf);
   const keys = [...new Set(identitiesPerEvent.flat().map(keyOf))].sort();
-  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k order by k`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${typedArray(keys, 'text')}) as k order by k collate "C"`.execute(trx);
   // A subquery per identifier, for index probes whatever the planner thinks of the table's size (see
   // above). An identity names a live contact: a merge moves the merged profile's identities to the
   // survivor, and the other writers hold the contact's row lock (consent.repository's ensureEmailIdentity).
@@ -222,7 +222,7 @@ async function storeFresh(
     select kind, value, contact_id from (
       select u.kind, u.value,
         (select i.contact_id from contact_identities i where i.kind = u.kind and i.value = u.value) as contact_id
-      from unnest(${keys.map((k) => k.slice(0, k.indexOf(':')))}::text[], ${keys.map((k) => k.slice(k.indexOf(':') + 1))}::text[]) as u(kind, value)) as probed
+      from unnest(${typedArray(keys.map((k) => k.slice(0, k.indexOf(':'))), 'text')}, ${typedArray(keys.map((k) => k.slice(k.indexOf(':') + 1)), 'text')}) as u(kind, value)) as probed
     where contact_id is not null`.execute(trx);
   const contactOfKey = new Map(found.rows.map((row) => [`${row.kind}:${row.value}`, row.contact_id]));
   const linkedKeys = new Set(contactOfKey.keys());
