@@ -16,7 +16,7 @@ import {
   type StageTransition,
 } from '../domain/scoring/index.js';
 import type { Traits } from '../domain/traits.js';
-import { joinableRows, jsonText, typedArray, unnestRows } from './bulk-insert.js';
+import { joinableRows, typedArray, unnestRows } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { OrchestrationIntent } from './outbox.repository.js';
 
@@ -325,8 +325,8 @@ export async function refreshContactScores(
   const moves: (StageTransition & { contactId: string })[] = [];
   const rows: {
     id: string;
-    /** jsonb text; null where the row's traits stand. */
-    traits: string | null;
+    /** Null where the row's traits stand. */
+    traits: Traits | null;
     email: string | null;
     engagement: number;
     engagement_sum: number | null;
@@ -355,7 +355,7 @@ export async function refreshContactScores(
     const writeTraits = created.has(contact.id) || traitsChanged.has(contact.id);
     rows.push({
       id: contact.id,
-      traits: writeTraits ? jsonText(contact.traits) : null,
+      traits: writeTraits ? contact.traits : null,
       email: contact.email,
       engagement,
       engagement_sum: sum.carry ? sum.sum : null,
