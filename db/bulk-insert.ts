@@ -68,16 +68,17 @@ export function unnestRows<Row extends RowOf<Row>>(alias: string, rows: readonly
 }
 
 /**
- * The rows as `jsonb_to_recordset(...) as alias(columns)`, for an `update ... from` that joins them
+ * The rows as `json_to_recordset(...) as alias(columns)`, for an `update ... from` that joins them
  * to a table by key. Not `unnestRows`: the planner knows an unnest of 500 ids yields 500 rows,
  * prices 500 index probes above a scan of a table of up to some 100,000 rows, and hashes the whole
  * table instead (7 ms for 20,000 contacts where the probes take 1.5 ms, growing with every contact);
- * it guesses any other set-returning function at 100 rows, and probes.
+ * it guesses any other set-returning function at 100 rows, and probes. As json rather than jsonb,
+ * the rows are read straight from the text, without building a jsonb tree first (a quarter faster).
  */
 export function joinableRows<Row extends RowOf<Row>>(alias: string, rows: readonly Row[], types: { readonly [K in keyof Row]: ColumnType }) {
   const names = Object.keys(types) as (keyof Row & string)[];
   const record = names.map((name) => sql`${sql.ref(name)} ${sql.raw(types[name])}`);
-  return sql`jsonb_to_recordset(${jsonText(rows)}::jsonb) as ${sql.raw(alias)}(${sql.join(record)})`;
+  return sql`json_to_recordset(${jsonText(rows)}::json) as ${sql.raw(alias)}(${sql.join(record)})`;
 }
 
 /** The values as one array parameter of the type, e.g. ids for `unnest` or `= any(...)`. */
