@@ -12,8 +12,8 @@ import type { Database } from './database.js';
 
 type Trx = Transaction<Database>;
 
-export type ColumnType = 'text' | 'uuid' | 'bigint' | 'integer' | 'float8' | 'timestamptz' | 'jsonb';
-/** A cell as sent: timestamps as ISO 8601 text; a jsonb cell is the document itself. */
+export type ColumnType = 'text' | 'uuid' | 'bigint' | 'integer' | 'float8' | 'timestamptz' | 'json' | 'jsonb';
+/** A cell as sent: timestamps as ISO 8601 text; a json or jsonb cell is the document itself. */
 type Cell = string | number | null;
 type RowOf<Row> = { [K in keyof Row]: Cell | object };
 
@@ -52,18 +52,23 @@ function arrayLiteral(cells: readonly Cell[]): string {
 
 /**
  * The rows as a row source for `insert ... select`, one parameter per column in the order `types`
- * lists them: a typed array expanded by unnest, or for a jsonb column one JSON array of its
+ * lists them: a typed array expanded by unnest, or for a json or jsonb column one JSON array of its
  * documents (written by one JSON.stringify, parsed once), zipped by ROWS FROM.
  */
 export function unnestRows<Row extends RowOf<Row>>(alias: string, rows: readonly Row[], types: { readonly [K in keyof Row]: ColumnType }) {
   const names = Object.keys(types) as (keyof Row & string)[];
-  const sources = names.map((name) =>
-    types[name] === 'jsonb'
-      ? sql`jsonb_array_elements(${jsonText(rows.map((row) => row[name]))}::jsonb)`
-      : sql`unnest(${typedArray(rows.map((row) => row[name] as Cell), types[name])})`,
-  );
+  const sources = names.map((name) => {
+    const type = types[name];
+    if (type === 'json' || type === 'jsonb') return sql`${sql.raw(type)}_array_elements(${jsonText(rows.map((row) => row[name]))}::${sql.raw(type)})`;
+    return sql`unnest(${typedArray(rows.map((row) => row[name] as Cell), type)})`;
+  });
   // A document that is null comes out as JSON null; as SQL NULL, a not-null column refuses it.
-  const selected = names.map((name) => (types[name] === 'jsonb' ? sql`nullif(${sql.ref(name)}, 'null') as ${sql.ref(name)}` : sql.ref(name)));
+  const selected = names.map((name) => {
+    const column = sql.ref(name);
+    if (types[name] === 'jsonb') return sql`nullif(${column}, 'null') as ${column}`;
+    if (types[name] === 'json') return sql`case when json_typeof(${column}) = 'null' then null else ${column} end as ${column}`;
+    return column;
+  });
   return sql`(select ${sql.join(selected)} from rows from (${sql.join(sources)}) as r(${sql.join(names.map((name) => sql.ref(name)))})) as ${sql.raw(alias)}`;
 }
 

@@ -13,6 +13,7 @@ import {
   type Contribution,
   type ScoringEvent,
   type ScoringState,
+  type StoredScoringState,
   type StageTransition,
 } from '../domain/scoring/index.js';
 import type { Traits } from '../domain/traits.js';
@@ -61,8 +62,8 @@ async function insertLedger(trx: Trx, rows: LedgerRow[]): Promise<void> {
 }
 
 // contacts.scoring_state is json, stored as the text written (migration 0011): each row of a batch
-// carries its state as a string, not as a nested object jsonb would re-encode.
-const stateText = (state: ScoringState | undefined): string | null => (state === undefined ? null : encodeScoringState(state));
+// carries its state as a json cell, copied as written.
+const storedState = (state: ScoringState | undefined): StoredScoringState | null => (state === undefined ? null : encodeScoringState(state));
 
 /**
  * Writes re-scored states into the contact rows (the ingestion path writes its states with the
@@ -71,8 +72,8 @@ const stateText = (state: ScoringState | undefined): string | null => (state ===
 async function saveStates(trx: Trx, states: Map<string, ScoringState>): Promise<void> {
   if (states.size === 0) return;
   await sql`
-    update contacts c set scoring_state = u.state::json, engagement_sum = null
-    from ${joinableRows('u', [...states].map(([id, state]) => ({ id, state: stateText(state) })), { id: 'uuid', state: 'text' })}
+    update contacts c set scoring_state = u.state, engagement_sum = null
+    from ${joinableRows('u', [...states].map(([id, state]) => ({ id, state: storedState(state) })), { id: 'uuid', state: 'json' })}
     where c.id = u.id`.execute(trx);
 }
 
@@ -335,7 +336,7 @@ export async function refreshContactScores(
     fit_grade: string;
     stage: string;
     last_activity: string | null;
-    state: string | null;
+    state: StoredScoringState | null;
   }[] = [];
   for (const contactId of contactIds) {
     const contact = contacts.get(contactId);
@@ -364,7 +365,7 @@ export async function refreshContactScores(
       fit_grade: fit.grade,
       stage,
       last_activity: lastActivity.get(contact.id) ?? null,
-      state: stateText(scored.states.get(contact.id)),
+      state: storedState(scored.states.get(contact.id)),
     });
   }
   // One statement for the batch's contacts, one for those it creates: a round trip per contact was
@@ -380,7 +381,7 @@ export async function refreshContactScores(
     fit_grade: 'text',
     stage: 'text',
     last_activity: 'timestamptz',
-    state: 'text',
+    state: 'json',
   } as const;
   const updated = rows.filter((row) => !created.has(row.id));
   if (updated.length > 0) {
@@ -389,7 +390,7 @@ export async function refreshContactScores(
       set engagement_score = u.engagement, engagement_sum = u.engagement_sum, engagement_oldest_at = u.engagement_oldest_at,
           engagement_scored_at = ${now}, fit_points = u.fit_points, fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now},
           last_activity_at = greatest(c.last_activity_at, u.last_activity),
-          scoring_state = coalesce(u.state::json, c.scoring_state),
+          scoring_state = coalesce(u.state, c.scoring_state),
           traits = coalesce(u.traits, c.traits),
           email = case when u.traits is null then c.email else u.email end
       from ${joinableRows('u', updated, columns)}
@@ -401,7 +402,7 @@ export async function refreshContactScores(
       insert into contacts (id, traits, email, stage, engagement_score, engagement_sum, engagement_oldest_at, engagement_scored_at,
                             fit_points, fit_grade, last_activity_at, scoring_state, updated_at)
       select id, traits, email, stage, engagement, engagement_sum, engagement_oldest_at, ${now},
-             fit_points, fit_grade, last_activity, state::json, ${now}
+             fit_points, fit_grade, last_activity, state, ${now}
       from ${unnestRows('u', inserted, columns)}`.execute(trx);
   }
 

@@ -60,7 +60,7 @@ export interface ScoringState {
  * cap slots that have been used are listed (slot index, then its four counters), the flag only when
  * set; a contact of the default model who only views pages stores one slot of fourteen.
  */
-interface StoredScoringState {
+export interface StoredScoringState {
   model: string;
   version: number;
   last: string;
@@ -71,7 +71,7 @@ interface StoredScoringState {
 
 const UNUSED_SLOT = [-1, 0, -2, 0] as const;
 
-export function encodeScoringState(state: ScoringState): string {
+export function encodeScoringState(state: ScoringState): StoredScoringState {
   const { counters } = state;
   const caps: number[] = [];
   for (let slot = 0, at = 1; at < counters.length; slot++, at += 4) {
@@ -80,7 +80,7 @@ export function encodeScoringState(state: ScoringState): string {
   }
   const stored: StoredScoringState = { model: state.modelId, version: state.modelVersion, last: state.lastEventId, at: counters[0] ?? 0, caps };
   if (state.needsRescore) stored.rescore = true;
-  return JSON.stringify(stored);
+  return stored;
 }
 
 /**

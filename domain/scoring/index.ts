@@ -34,7 +34,7 @@ export {
   scoreEvent,
   scoreEvents,
 } from './engagement.js';
-export type { ScoredHistory, ScoringState } from './engagement.js';
+export type { ScoredHistory, ScoringState, StoredScoringState } from './engagement.js';
 
 export { engagementScoreAt } from './decay.js';
 export type { DecayedContribution, EngagementScore } from './decay.js';

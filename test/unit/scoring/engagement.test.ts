@@ -228,7 +228,7 @@ describe('incremental scoring', () => {
     ),
   );
 
-  const storedAndRead = (state: ScoringState, as = model) => decodeScoringState(JSON.parse(encodeScoringState(state)), as);
+  const storedAndRead = (state: ScoringState, as = model) => decodeScoringState(JSON.parse(JSON.stringify(encodeScoringState(state))), as);
 
   it('stores a state and reads back the same state, for a fresh one, a scored one and one asking for a re-score', () => {
     const fresh = createScoringState(model);
@@ -239,7 +239,7 @@ describe('incremental scoring', () => {
 
   it('stores only the cap slots in use: a contact who viewed one page writes the slots of the rules it matched', () => {
     const scored = scoreEvents([ev('page_viewed', '2025-03-01T10:00:00Z', { path: '/product/x' }, '41')], model);
-    const stored = JSON.parse(encodeScoringState(scored.state)) as { caps: number[]; last: string; rescore?: boolean };
+    const stored = JSON.parse(JSON.stringify(encodeScoringState(scored.state))) as { caps: number[]; last: string; rescore?: boolean };
     const cappedRuleIds = new Set(model.cappedRules.map((rule) => rule.id));
     const matched = scored.contributions.filter((line) => cappedRuleIds.has(line.ruleId)).length;
     expect(matched).toBeGreaterThan(0);
@@ -250,7 +250,7 @@ describe('incremental scoring', () => {
   });
 
   it('reads back nothing, so the contact is re-scored, for another model or version and for what is not a stored state', () => {
-    const stored = JSON.parse(encodeScoringState(scoreEvents(stream, model).state)) as Record<string, unknown>;
+    const stored = JSON.parse(JSON.stringify(encodeScoringState(scoreEvents(stream, model).state))) as Record<string, unknown>;
     expect(decodeScoringState(stored, model)).toBeDefined();
     expect(decodeScoringState(stored, compileScoringModel({ ...defaultScoringModel, version: 2 }))).toBeUndefined();
     expect(decodeScoringState(stored, compileScoringModel({ ...defaultScoringModel, id: 'other' }))).toBeUndefined();
