@@ -84,6 +84,8 @@ export interface ScoringContact {
   email: string | null;
   traits: Traits;
   scoring_state: unknown;
+  fit_points: number;
+  fit_grade: string;
   engagement_sum: number | null;
   /** Epoch ms: as numbers, the batch's 1,000 timestamps are not parsed into Dates only to be subtracted. */
   engagement_scored_at_ms: number;
@@ -97,7 +99,7 @@ export interface ScoringContact {
 async function selectScoringContacts(trx: Trx, ids: readonly string[], lock: boolean): Promise<ScoringContact[]> {
   const result = await sql<ScoringContact>`
     select c.* from unnest(${typedArray(ids, 'uuid')}) as k(id), lateral (
-      select id, stage, email, traits, scoring_state, engagement_sum,
+      select id, stage, email, traits, scoring_state, fit_points, fit_grade, engagement_sum,
         (extract(epoch from engagement_scored_at) * 1000)::float8 as engagement_scored_at_ms,
         (extract(epoch from engagement_oldest_at) * 1000)::float8 as engagement_oldest_at_ms
       from contacts where id = k.id limit 1 ${lock ? sql`for update` : sql``}) as c`.execute(trx);
@@ -109,7 +111,7 @@ async function selectScoringContacts(trx: Trx, ids: readonly string[], lock: boo
  * engagement is a sum of nothing, carried forward from this batch on.
  */
 export function newScoringContact(id: string, now: Date): ScoringContact {
-  return { id, stage: 'visitor', email: null, traits: {}, scoring_state: null, engagement_sum: 0, engagement_scored_at_ms: now.getTime(), engagement_oldest_at_ms: null };
+  return { id, stage: 'visitor', email: null, traits: {}, scoring_state: null, fit_points: 0, fit_grade: 'D', engagement_sum: 0, engagement_scored_at_ms: now.getTime(), engagement_oldest_at_ms: null };
 }
 
 export async function readScoringContacts(trx: Trx, ids: readonly string[]): Promise<Map<string, ScoringContact>> {
@@ -324,20 +326,12 @@ export async function refreshContactScores(
   for (const [contactId, sum] of await summedEngagement(trx, toSum, now, model)) engagementOf.set(contactId, sum);
 
   const moves: (StageTransition & { contactId: string })[] = [];
-  const rows: {
-    id: string;
-    /** Null where the row's traits stand. */
-    traits: Traits | null;
-    email: string | null;
-    engagement: number;
-    engagement_sum: number | null;
-    engagement_oldest_at: string | null;
-    fit_points: number;
-    fit_grade: string;
-    stage: string;
-    last_activity: string | null;
-    state: StoredScoringState | null;
-  }[] = [];
+  type ScoreRow = { id: string; engagement: number; engagement_sum: number | null; engagement_oldest_at: string | null; last_activity: string | null; state: StoredScoringState | null };
+  type ContactRow = ScoreRow & { traits: Traits | null; email: string | null; fit_points: number; fit_grade: string; stage: string };
+  // Most contacts of a batch only gain engagement: their rows carry the score alone. A contact whose
+  // traits, fit or stage moved, or that the batch creates, carries its whole profile.
+  const scoreRows: ScoreRow[] = [];
+  const profileRows: ContactRow[] = [];
   for (const contactId of contactIds) {
     const contact = contacts.get(contactId);
     if (contact === undefined) continue;
@@ -353,57 +347,46 @@ export async function refreshContactScores(
       moves.push({ contactId: contact.id, ...move });
       stage = move.to;
     }
-    const writeTraits = created.has(contact.id) || traitsChanged.has(contact.id);
-    rows.push({
+    const score: ScoreRow = {
       id: contact.id,
-      traits: writeTraits ? contact.traits : null,
-      email: contact.email,
       engagement,
       engagement_sum: sum.carry ? sum.sum : null,
       engagement_oldest_at: sum.oldestMs === null ? null : new Date(sum.oldestMs).toISOString(),
-      fit_points: fit.points,
-      fit_grade: fit.grade,
-      stage,
       last_activity: lastActivity.get(contact.id) ?? null,
       state: storedState(scored.states.get(contact.id)),
-    });
+    };
+    const writeTraits = created.has(contact.id) || traitsChanged.has(contact.id);
+    if (!writeTraits && stage === contact.stage && fit.points === contact.fit_points && fit.grade === contact.fit_grade) scoreRows.push(score);
+    else profileRows.push({ ...score, traits: writeTraits ? contact.traits : null, email: contact.email, fit_points: fit.points, fit_grade: fit.grade, stage });
   }
-  // One statement for the batch's contacts, one for those it creates: a round trip per contact was
-  // most of the ingestion cost, and a contact inserted then updated was written twice.
-  const columns = {
-    id: 'uuid',
-    traits: 'jsonb',
-    email: 'text',
-    engagement: 'float8',
-    engagement_sum: 'float8',
-    engagement_oldest_at: 'timestamptz',
-    fit_points: 'float8',
-    fit_grade: 'text',
-    stage: 'text',
-    last_activity: 'timestamptz',
-    state: 'json',
-  } as const;
-  const updated = rows.filter((row) => !created.has(row.id));
+  // One statement for each kind of row, one for the contacts the batch creates: a round trip per
+  // contact was most of the ingestion cost, and a contact inserted then updated was written twice.
+  const scoreColumns = { id: 'uuid', engagement: 'float8', engagement_sum: 'float8', engagement_oldest_at: 'timestamptz', last_activity: 'timestamptz', state: 'json' } as const;
+  const profileColumns = { ...scoreColumns, traits: 'jsonb', email: 'text', fit_points: 'float8', fit_grade: 'text', stage: 'text' } as const;
+  const setScore = sql`
+    engagement_score = u.engagement, engagement_sum = u.engagement_sum, engagement_oldest_at = u.engagement_oldest_at,
+    engagement_scored_at = ${now}, updated_at = ${now}, last_activity_at = greatest(c.last_activity_at, u.last_activity),
+    scoring_state = coalesce(u.state, c.scoring_state)`;
+  if (scoreRows.length > 0) {
+    await sql`update contacts c set ${setScore} from ${joinableRows('u', scoreRows, scoreColumns)} where c.id = u.id`.execute(trx);
+  }
+  const updated = profileRows.filter((row) => !created.has(row.id));
   if (updated.length > 0) {
     await sql`
       update contacts c
-      set engagement_score = u.engagement, engagement_sum = u.engagement_sum, engagement_oldest_at = u.engagement_oldest_at,
-          engagement_scored_at = ${now}, fit_points = u.fit_points, fit_grade = u.fit_grade, stage = u.stage, updated_at = ${now},
-          last_activity_at = greatest(c.last_activity_at, u.last_activity),
-          scoring_state = coalesce(u.state, c.scoring_state),
-          traits = coalesce(u.traits, c.traits),
-          email = case when u.traits is null then c.email else u.email end
-      from ${joinableRows('u', updated, columns)}
+      set ${setScore}, fit_points = u.fit_points, fit_grade = u.fit_grade, stage = u.stage,
+          traits = coalesce(u.traits, c.traits), email = case when u.traits is null then c.email else u.email end
+      from ${joinableRows('u', updated, profileColumns)}
       where c.id = u.id`.execute(trx);
   }
-  const inserted = rows.filter((row) => created.has(row.id));
+  const inserted = profileRows.filter((row) => created.has(row.id));
   if (inserted.length > 0) {
     await sql`
       insert into contacts (id, traits, email, stage, engagement_score, engagement_sum, engagement_oldest_at, engagement_scored_at,
                             fit_points, fit_grade, last_activity_at, scoring_state, updated_at)
       select id, traits, email, stage, engagement, engagement_sum, engagement_oldest_at, ${now},
              fit_points, fit_grade, last_activity, state, ${now}
-      from ${unnestRows('u', inserted, columns)}`.execute(trx);
+      from ${unnestRows('u', inserted, profileColumns)}`.execute(trx);
   }
 
   const changes: StageChange[] = [];
