@@ -78,6 +78,11 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
+      // Once listening, smtp-server reports a client's broken connection (a sender killed mid-DATA:
+      // ECONNRESET) as an error of the server; unheard, it would be an uncaught exception that ends
+      // the process holding the catcher. A message cut off before its end-of-data dot was never
+      // delivered, which is what a real server does too: nothing to record.
+      server.on('error', () => undefined);
       resolve();
     });
   });
