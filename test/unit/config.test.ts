@@ -62,6 +62,6 @@ describe('configuration', () => {
     ['MAIL_SENDERS', '{"news":{"replyTo":"a@b.c"}}'],
     ['MARKETING_OVER_BUDGET', 'drop'],
   ])('rejects messaging setting %s=%s naming it', (variable, value) => {
-    expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`  ${variable}[.:]`));
+    expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`: ${variable}[.:]`));
   });
 });
