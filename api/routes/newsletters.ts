@@ -9,6 +9,7 @@ import { TemplateError, type TemplateRenderer } from '../../templates/renderer.j
 import { newsletterWorkflowId } from '../../workflows/ids.js';
 import { cancelSignal, pauseSignal, progressQuery, resumeSignal, type NewsletterProgress } from '../../workflows/newsletter.messages.js';
 import type { newsletterWorkflow } from '../../workflows/newsletter.workflow.js';
+import type { FastifyBaseLogger } from 'fastify';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
 import { ErrorResponse, HttpError } from '../errors.js';
@@ -26,6 +27,13 @@ const NewsletterParams = z.object({ id: z.uuid() });
 
 const Counts = z.object({ total: z.number(), queued: z.number(), sent: z.number(), skipped: z.record(z.string(), z.number()), failed: z.number() });
 
+/**
+ * How long a view waits for the broadcast workflow's progress query. A query needs a worker's
+ * attention, and a worker busy sending can leave it unanswered for a minute; the recipients table
+ * holds the same counts, so the view answers from it rather than waiting or failing.
+ */
+const PROGRESS_QUERY_MS = 2_000;
+
 const NewsletterView = z.object({
   id: z.string(),
   name: z.string(),
@@ -39,7 +47,7 @@ const NewsletterView = z.object({
   progress: z
     .object({ status: z.string(), counts: Counts, nextSendAt: z.string().nullable() })
     .nullable()
-    .describe('the broadcast workflow’s own view, while it runs'),
+    .describe(`the broadcast workflow’s own view, while it runs; null when it does not answer within ${PROGRESS_QUERY_MS / 1000} s (a busy worker): counts still answer`),
   workflowId: z.string(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -61,20 +69,21 @@ export function registerNewsletterRoutes(
     return (await findNewsletter(deps.db, id)) ?? notFound(id);
   }
 
-  async function view(id: string): Promise<z.infer<typeof NewsletterView>> {
+  async function progressOf(workflowId: string, log: FastifyBaseLogger): Promise<NewsletterProgress | null> {
+    const handle = deps.temporal.workflow.getHandle<typeof newsletterWorkflow>(workflowId);
+    try {
+      return await deps.temporal.withDeadline(Date.now() + PROGRESS_QUERY_MS, () => handle.query(progressQuery));
+    } catch (error) {
+      // Scheduled a moment ago and not started yet: nothing to ask, the table answers.
+      if (!(error instanceof WorkflowNotFoundError)) log.warn({ workflowId, error: String(error) }, 'newsletter progress query unanswered; counts from the recipients table');
+      return null;
+    }
+  }
+
+  async function view(id: string, log: FastifyBaseLogger): Promise<z.infer<typeof NewsletterView>> {
     const row = await existing(id);
     const workflowId = newsletterWorkflowId(row.id);
-    let progress: NewsletterProgress | null = null;
-    if (RUNNING.has(row.status)) {
-      progress = await deps.temporal.workflow
-        .getHandle(workflowId)
-        .query(progressQuery)
-        .catch((error: unknown) => {
-          // Scheduled a moment ago and not started yet: the table still answers.
-          if (error instanceof WorkflowNotFoundError) return null;
-          throw error;
-        });
-    }
+    const progress = RUNNING.has(row.status) ? await progressOf(workflowId, log) : null;
     return {
       id: row.id,
       name: row.name,
@@ -110,14 +119,14 @@ export function registerNewsletterRoutes(
       }
       const row = await createNewsletter(deps.db, body);
       const size = await audienceSize(deps.db, { segment: body.audience, topic: body.topic }, await deps.models.active(), new Date());
-      return reply.status(201).send({ ...(await view(row.id)), audienceSize: size });
+      return reply.status(201).send({ ...(await view(row.id, request.log)), audienceSize: size });
     },
   );
 
   app.get(
     '/v1/newsletters/:id',
     { onRequest: admin, schema: { summary: 'A newsletter with its progress: queued, sent, skipped per reason, failed', tags: ['newsletters'], params: NewsletterParams, response: { 200: NewsletterView, ...errors } } },
-    async (request) => view(request.params.id),
+    async (request) => view(request.params.id, request.log),
   );
 
   app.post(
@@ -139,12 +148,22 @@ export function registerNewsletterRoutes(
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
       } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        // A start that timed out may still have started the broadcast: the server is asked before
+        // anything is reported, and a send that started is never answered with an error.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError) && !(await broadcastExists(newsletterWorkflowId(row.id)))) throw error;
       }
       await scheduleDraft(deps.db, row.id);
-      return reply.status(202).send(await view(row.id));
+      return reply.status(202).send(await view(row.id, request.log));
     },
   );
+
+  async function broadcastExists(workflowId: string): Promise<boolean> {
+    return deps.temporal.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(() => true)
+      .catch(() => false);
+  }
 
   const steering = [
     ['pause', pauseSignal, 'Pause sending; copies already handed to SMTP finish'],
@@ -159,7 +178,7 @@ export function registerNewsletterRoutes(
         const row = await existing(request.params.id);
         if (!RUNNING.has(row.status)) throw new HttpError(409, 'conflict', `newsletter ${row.id} is ${row.status}: only a scheduled, sending or paused newsletter can ${action}`);
         await deps.temporal.workflow.getHandle(newsletterWorkflowId(row.id)).signal(signal);
-        return reply.status(202).send(await view(row.id));
+        return reply.status(202).send(await view(row.id, request.log));
       },
     );
   }

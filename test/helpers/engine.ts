@@ -27,6 +27,8 @@ export interface RunningEngine {
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   patch(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   put(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** Stops the worker alone, as a crash or a deploy would: nothing answers workflow tasks or queries. */
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -110,9 +112,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     get: (path, headers = bearer(keys.admin)) => request('GET', path, undefined, headers),
     patch: (path, body, headers = bearer(keys.admin)) => request('PATCH', path, body, headers),
     put: (path, body, headers = bearer(keys.admin)) => request('PUT', path, body, headers),
+    async stopWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
     async stop() {
       await app.close();
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       mailer.close();
       await Promise.all([temporal.teardown(), database.drop(), smtp.stop()]);
