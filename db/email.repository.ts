@@ -2,24 +2,6 @@ import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import type { EmailMessage } from './database.js';
 
-/** Claims the outbox row of an e-mail, creating it on the first attempt; later attempts get the same row. */
-export async function claimEmail(
-  db: Db,
-  email: { id: string; contactId: string; template: string; to: string },
-): Promise<EmailMessage> {
-  await db
-    .insertInto('email_messages')
-    .values({ id: email.id, contact_id: email.contactId, template: email.template, to_address: email.to, subject: null, smtp_response: null, last_error: null, sent_at: null })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-  return db
-    .updateTable('email_messages')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', email.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 export async function markEmailSent(db: Db, id: string, subject: string, smtpResponse: string): Promise<void> {
   await db
     .updateTable('email_messages')

@@ -182,20 +182,6 @@ export async function transitionJourney(db: Db, id: string, from: readonly Journ
   return row === undefined ? undefined : toRecord(row);
 }
 
-/** The definitions new entries run: every active journey's active version. */
-export async function activeJourneyVersions(db: Db): Promise<PublishedVersion[]> {
-  const rows = await db
-    .selectFrom('journeys')
-    .innerJoin('journey_versions', (join) =>
-      join.onRef('journey_versions.journey_id', '=', 'journeys.id').onRef('journey_versions.version', '=', 'journeys.active_version'),
-    )
-    .select(['journey_versions.journey_id', 'journey_versions.version', 'journey_versions.definition', 'journey_versions.published_at', 'journey_versions.in_flight_policy', 'journey_versions.node_map'])
-    .where('journeys.status', '=', 'active')
-    .orderBy('journeys.id')
-    .execute();
-  return rows.map((row) => ({ journeyId: row.journey_id, version: row.version, definition: row.definition, publishedAt: row.published_at, inFlightPolicy: row.in_flight_policy, nodeMap: row.node_map }));
-}
-
 export interface RoutableVersion {
   journeyId: string;
   version: number;

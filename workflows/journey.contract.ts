@@ -3,8 +3,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { JourneyDefinition } from '../domain/journeys/definition.js';
 
-export const JOURNEY_WORKFLOW_TYPE = 'journeyWorkflow';
-
 /** An event routed to a journey run: ids and properties, never the contact's address. */
 export interface JourneyEventPayload {
   /** The stored event's id: an event signalled twice counts once. */

@@ -7,9 +7,6 @@ export type HandoffStatus = z.infer<typeof HandoffStatus>;
 
 /** Statuses that still count against the owner's capacity and keep the contact from a second hand-off. */
 export const OPEN_STATUSES: readonly HandoffStatus[] = ['assigned', 'escalated', 'accepted'];
-/** Statuses waiting for the owner's answer: the SLA runs. */
-export const AWAITING_ANSWER: readonly HandoffStatus[] = ['assigned', 'escalated'];
-
 export const SalesAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('accept') }),
   z.object({ action: z.literal('reject'), reason: z.string().trim().min(3).max(1000) }),

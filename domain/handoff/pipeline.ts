@@ -22,9 +22,6 @@ export const OpportunityStage = z.enum(OPPORTUNITY_PIPELINE.map((entry) => entry
 type OpportunityStageName = (typeof OPPORTUNITY_PIPELINE)[number]['stage'];
 export type OpportunityStage = z.infer<typeof OpportunityStage>;
 
-/** Where a lead accepted by sales enters the pipeline. */
-export const HANDOFF_OPPORTUNITY_STAGE: OpportunityStage = 'qualification';
-
 export function closingProbability(stage: OpportunityStage): number {
   const entry = OPPORTUNITY_PIPELINE.find((candidate) => candidate.stage === stage);
   if (entry === undefined) throw new Error(`unknown opportunity stage ${stage}`);
