@@ -12,6 +12,7 @@ import { traitValues } from '../domain/traits.js';
 import { TemplateError, type TemplateRenderer } from '../templates/renderer.js';
 import { SendClaimLost, sendAtCommitPoint, type MailTransport } from './mail-transport.js';
 import { classifySmtpError } from './smtp-errors.js';
+import { emails, smtpDuration } from '../telemetry/metrics.js';
 
 export interface SenderIdentity {
   from: string;
@@ -118,7 +119,22 @@ export function createEmailActivities(deps: EmailDependencies) {
   const unsubscribeMailto = messaging.unsubscribeMailto ?? `unsubscribe@${messageDomain}`;
   const ownLinks = [`${messaging.publicUrl}/u/`, `${messaging.publicUrl}/p/`, `${messaging.publicUrl}/confirm/`];
 
+  /** One attempt, counted by its outcome: what an operator's bounce-rate and skip alerts read. */
   async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
+    try {
+      const result = await attemptSend(input);
+      emails.inc({ outcome: result.status.replace('-', '_'), reason: 'reason' in result ? result.reason : '' });
+      return result;
+    } catch (error) {
+      const type = error instanceof ApplicationFailure ? (error.type ?? 'failed') : 'error';
+      if (type === 'SmtpPermanentFailure') emails.inc({ outcome: 'bounced', reason: '' });
+      else if (type === 'SmtpTransientFailure') emails.inc({ outcome: 'retrying', reason: '' });
+      else emails.inc({ outcome: 'failed', reason: type });
+      throw error;
+    }
+  }
+
+  async function attemptSend(input: SendEmailInput): Promise<SendEmailResult> {
     const now = clock();
     const emailId = emailIdFor(input.cause);
     const template = await deps.templates.compile(input.template).catch((error: unknown) => {
@@ -211,7 +227,8 @@ export function createEmailActivities(deps: EmailDependencies) {
         textEncoding: 'base64' as const,
       };
       // The outbox row goes to `sending` between the last byte of the body and the end-of-data dot.
-      const info = await sendAtCommitPoint(deps.mailer, message, () => claimEmailForSending(deps.db, outboxEmail, now), emailId);
+      const stopTimer = smtpDuration.startTimer();
+      const info = await sendAtCommitPoint(deps.mailer, message, () => claimEmailForSending(deps.db, outboxEmail, now), emailId).finally(stopTimer);
       smtpResponse = info.response;
     } catch (error) {
       // Another attempt holds the row: its copy is the one that goes out.

@@ -5,7 +5,8 @@ import type { Db } from '../db/connection.js';
 import { recordStageChanges } from '../db/contact-scoring.js';
 import { findContact } from '../db/contact.repository.js';
 import { issueCoupon as insertCoupon } from '../db/coupon.repository.js';
-import { recordJourneyVisit as insertVisit, setJourneyRunStatus } from '../db/journey-run.repository.js';
+import { ENDED, recordJourneyVisit as insertVisit, setJourneyRunStatus } from '../db/journey-run.repository.js';
+import { journeyExits } from '../telemetry/metrics.js';
 import type { JourneyRunStatusColumn } from '../db/journey.types.js';
 import { enqueueIntents } from '../db/outbox.repository.js';
 import type { ContactFacts, FactsRequest } from '../domain/journeys/evaluate.js';
@@ -87,10 +88,12 @@ export function createJourneyActivities(deps: JourneyDependencies) {
       at: new Date(input.at),
       startedAt: new Date(input.startedAt),
     });
+    if (ENDED.has(input.status)) journeyExits.inc({ outcome: input.status });
   }
 
   async function setJourneyStatus(input: { workflowId: string; runId: string; status: JourneyRunStatusColumn; at: string }): Promise<void> {
     await setJourneyRunStatus(deps.db, input.workflowId, input.runId, input.status, new Date(input.at));
+    if (ENDED.has(input.status)) journeyExits.inc({ outcome: input.status });
   }
 
   /** Only the facts a branch (or a local-time delay) asks for: no whole profile in the history. */

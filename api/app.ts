@@ -13,6 +13,7 @@ import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerHandoffRoutes } from './routes/handoff.js';
 import { createMessagingService, type LinkSettings } from './messaging.service.js';
 import { registerLinkRoutes } from './routes/links.js';
@@ -45,6 +46,8 @@ export interface ApiDependencies {
   links?: LinkSettings;
   /** Subscriptions wait for an e-mailed confirmation unless a request says otherwise (DOUBLE_OPT_IN). */
   doubleOptIn?: boolean;
+  /** Where the Temporal SDK's runtime exports its own metrics (Prometheus text), appended to /metrics. */
+  temporalMetricsUrl?: string;
   /** Templates to validate and preview; the project's templates/ folder unless a test passes its own. */
   templates?: TemplateRenderer;
 }
@@ -88,6 +91,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   const models = new ScoringModelStore(deps.db);
   const ingest = createIngestService(deps.db, models, dispatcher, { journeys: journeyStore, doubleOptIn: deps.doubleOptIn ?? false });
   const auth = createAuthenticator(deps.db);
+  registerMetricsRoutes(app, { db: deps.db, temporalMetricsUrl: deps.temporalMetricsUrl });
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth });
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });

@@ -4,6 +4,7 @@ import { storeEvents, type StoredOutcome } from '../db/ingestion.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { JourneyStore } from '../db/journey.repository.js';
 import { normalizeEvent, type InboundEvent, type NormalizedEvent } from '../domain/events.js';
+import { eventsIngested } from '../telemetry/metrics.js';
 import { createCoalescer } from './coalesce.js';
 import type { OutboxDispatcher } from './orchestrator.js';
 
@@ -24,6 +25,9 @@ export function createIngestService(db: Db, models: ScoringModelStore, dispatche
     const { outcomes, outboxIds } = await storeEvents(db, normalized, model, now, { ...(journeyEventTypes === undefined ? {} : { journeyEventTypes }), doubleOptIn });
     await redeemCouponsFromEvents(db, normalized);
     await dispatcher.dispatchNow(outboxIds);
+    const stored = outcomes.filter((outcome) => outcome.stored).length;
+    eventsIngested.inc({ outcome: 'stored' }, stored);
+    eventsIngested.inc({ outcome: 'duplicate' }, outcomes.length - stored);
     return outcomes;
   }
 

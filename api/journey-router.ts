@@ -21,6 +21,7 @@ import { entryKeyOf, eventMatches, type MatchableEvent } from '../domain/journey
 import { eventPathsRead, propertiesFor, reEntryDecision } from '../domain/journeys/event-routing.js';
 import { journeyEventSignal, type JourneyEventPayload, type JourneyWorkflowInput } from '../workflows/journey.contract.js';
 import { journeyWorkflowId, WELCOME_TEMPLATE } from '../workflows/ids.js';
+import { journeyEntries } from '../telemetry/metrics.js';
 
 const STAGE_CHANGED = 'stage_changed';
 
@@ -262,6 +263,7 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
           .insertInto('journey_entries')
           .values(admitted.map(({ run, runId, cause, at }) => ({ journey_id: run.journeyId, cause, contact_id: run.contactId, version: run.version, workflow_id: run.workflowId, run_id: runId, entered_at: at })))
           .execute();
+        for (const { run } of admitted) journeyEntries.inc({ journey: run.journeyId });
         admitted.length = 0;
       },
     };

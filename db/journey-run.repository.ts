@@ -18,7 +18,7 @@ export interface JourneyVisitRecord {
   startedAt: Date;
 }
 
-const ENDED: ReadonlySet<JourneyRunStatusColumn> = new Set(['completed', 'exited_goal', 'exited', 'exited_timeout', 'stopped']);
+export const ENDED: ReadonlySet<JourneyRunStatusColumn> = new Set(['completed', 'exited_goal', 'exited', 'exited_timeout', 'stopped']);
 
 /** One node visit and the run's status after it, in one transaction; a retry writes nothing twice. */
 export async function recordJourneyVisit(db: Db, record: JourneyVisitRecord): Promise<void> {

@@ -41,6 +41,10 @@ export const Config = z.object({
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port]')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELANCE_DATA_DIR: z.string().min(1).default('.data'),
+  /** The standalone worker's Prometheus endpoint (`GET /metrics`); the API serves its own on PORT. */
+  METRICS_PORT: port.default(9464),
+  /** Where the Temporal SDK's runtime exports its metrics, on loopback; /metrics appends them. */
+  TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[^\s:/]+:\d+$/, 'expected host:port').default('127.0.0.1:9465'),
   // The ports of what `npm start` runs embedded when the matching service URL is unset.
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),

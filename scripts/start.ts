@@ -50,7 +50,14 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(PROJECT_ROOT, config.RELANCE_DATA_DIR);
 
   // We order the shutdown ourselves (API, then worker, then services), so the SDK must not act on signals.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  // The SDK's own metrics (workflow tasks, activity latencies, polls) go to a loopback exporter that /metrics appends.
+  await startStep(`temporal: the SDK's metrics exporter could not listen on ${config.TEMPORAL_SDK_METRICS_ADDRESS}`, 'stop what uses that port, or set TEMPORAL_SDK_METRICS_ADDRESS', async () =>
+    Runtime.install({
+      shutdownSignals: [],
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { metrics: { prometheus: { bindAddress: config.TEMPORAL_SDK_METRICS_ADDRESS, countersTotalSuffix: true, useSecondsForDurations: true } } },
+    }),
+  );
   let forced = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -168,13 +175,14 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
     links: { secret: linkSecret },
     doubleOptIn: config.DOUBLE_OPT_IN,
+    temporalMetricsUrl: `http://${config.TEMPORAL_SDK_METRICS_ADDRESS}/metrics`,
     ...(smtp.mailbox === undefined ? {} : { mailbox: smtp.mailbox }),
   });
   cleanups.push(() => app.close());
   await startStep(`api: could not listen on ${config.HOST}:${config.PORT}`, 'check HOST and PORT', () => app.listen({ port: config.PORT, host: config.HOST }), 'PORT');
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
 
-  log(`API on http://${config.HOST}:${config.PORT} (health: /health, OpenAPI: /openapi.json)`);
+  log(`API on http://${config.HOST}:${config.PORT} (health: /health, metrics: /metrics, OpenAPI: /openapi.json)`);
   log(`write key (send events): ${keys.writeKey}`);
   log(`admin key (read contacts, scoring model): ${keys.adminKey}  (both kept in ${path.relative(PROJECT_ROOT, dataDir)}/local-keys.json)`);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops everything`);

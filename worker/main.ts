@@ -1,10 +1,13 @@
-import { NativeConnection } from '@temporalio/worker';
+import { createServer } from 'node:http';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { messagingFromConfig } from '../activities/email.activities.js';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mail-transport.js';
 import { createDb } from '../db/connection.js';
+import { readOperationalState } from '../db/metrics.queries.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
 import { ScoringModelStore } from '../db/scoring.repository.js';
+import { METRICS_CONTENT_TYPE, observeDatabase, renderMetrics } from '../telemetry/metrics.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { createRelanceWorker } from './worker.js';
 
@@ -24,6 +27,17 @@ try {
     poolSize: config.SMTP_POOL_SIZE,
     ratePerSecond: config.SMTP_RATE_PER_SECOND,
   });
+  // Before any connection: the runtime is created once, with the SDK's metrics on a loopback exporter.
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.TEMPORAL_SDK_METRICS_ADDRESS, countersTotalSuffix: true, useSecondsForDurations: true } } } });
+  observeDatabase(() => readOperationalState(db));
+  const metricsServer = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    void renderMetrics(`http://${config.TEMPORAL_SDK_METRICS_ADDRESS}/metrics`).then((text) => response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text));
+  });
+  await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(config.METRICS_PORT, config.HOST, resolve));
   const connection = await NativeConnection.connect(
     temporalConnectionOptions(config, requireSetting(config, 'TEMPORAL_ADDRESS', hint)),
   );
@@ -42,9 +56,10 @@ try {
       webhookSecret: config.WEBHOOK_SECRET,
     }),
   });
-  console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
+  console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}; metrics on http://${config.HOST}:${config.METRICS_PORT}/metrics`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker shutdown; run() resolves after it.
   await worker.run();
+  metricsServer.close();
   mailer.close();
   await db.destroy();
   await connection.close();

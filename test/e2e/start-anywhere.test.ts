@@ -71,13 +71,14 @@ describe('npm start from a clone in a private directory', () => {
     // What a clone of this working tree holds: tracked and new files, nothing git ignores.
     execFileSync('bash', ['-c', `git ls-files -co --exclude-standard -z | tar --null -cf - -T - | tar -xf - -C "${clone}"`], { cwd: projectRoot });
     execFileSync('cp', ['-al', path.join(projectRoot, 'node_modules'), path.join(clone, 'node_modules')]);
-    const [api, temporal, temporalUi, postgres, smtp] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [api, temporal, temporalUi, postgres, smtp, sdkMetrics] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     env = {
       PORT: String(api),
       EMBEDDED_TEMPORAL_PORT: String(temporal),
       EMBEDDED_TEMPORAL_UI_PORT: String(temporalUi),
       EMBEDDED_POSTGRES_PORT: String(postgres),
       EMBEDDED_SMTP_PORT: String(smtp),
+      TEMPORAL_SDK_METRICS_ADDRESS: `127.0.0.1:${sdkMetrics}`,
       // The CLI this run already provisioned; the clone would otherwise fetch its own from PyPI.
       TEMPORAL_CLI_PATH: inject('temporalCliPath'),
       DATABASE_URL: '',

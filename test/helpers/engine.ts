@@ -43,6 +43,8 @@ export interface EngineOptions {
   smtpUrl?: string;
   /** DOUBLE_OPT_IN: sign-ups stay pending until confirmed by e-mail. */
   doubleOptIn?: boolean;
+  /** The Temporal SDK's Prometheus exporter, when the test installed a runtime with one. */
+  temporalMetricsUrl?: string;
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
@@ -73,6 +75,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     logLevel: 'silent',
     links: { secret: linkSecret },
     doubleOptIn: options.doubleOptIn ?? false,
+    ...(options.temporalMetricsUrl === undefined ? {} : { temporalMetricsUrl: options.temporalMetricsUrl }),
   });
   await app.listen({ port, host: '127.0.0.1' });
   const [write, admin, sales] = await Promise.all([

@@ -4,12 +4,19 @@ import { inject } from 'vitest';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
-  // Worker lifecycle lines at INFO drown the test report; warnings and errors still show.
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
+/**
+ * The SDK's runtime, once per test process: quiet (worker lifecycle lines at INFO drown the test
+ * report; warnings and errors still show), and exporting its metrics where a test asks for them.
+ */
+export function quietRuntime(options: { prometheusBindAddress?: string } = {}): void {
+  if (runtimeInstalled) return;
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    ...(options.prometheusBindAddress === undefined
+      ? {}
+      : { telemetryOptions: { metrics: { prometheus: { bindAddress: options.prometheusBindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } }),
+  });
+  runtimeInstalled = true;
 }
 
 /** Temporal's time-skipping test server, from the binary the project provisioned (never the SDK download). */
