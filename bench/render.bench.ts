@@ -12,14 +12,14 @@
 import { copyFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { convert as htmlToText } from 'html-to-text';
 import { Liquid, type Template } from 'liquidjs';
 import mjml2html from 'mjml';
 import { LIQUID_OPTIONS, TEMPLATES_DIR, TemplateRenderer } from '../templates/renderer.js';
+import { NEWSLETTER_FIXTURE, recipient } from '../test/support/newsletter-fixture.js';
 import { type BenchFigure, type BenchSuite, countFromEnv, formatNumber, percentiles, ratioOf, round, timeIterations } from './harness.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/newsletter.mjml', import.meta.url));
+
 const TEMPLATE = 'newsletter';
 
 export interface RenderBenchOptions {
@@ -29,51 +29,10 @@ export interface RenderBenchOptions {
   naiveRecipients?: number;
 }
 
-const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Linus', 'Frances', 'Ken', 'Radia', 'Tim'];
-const CITIES = ['Lyon', 'Nantes', 'Lille', 'Bordeaux', 'Genève', 'Bruxelles', null, null];
-const PRODUCTS = Array.from({ length: 24 }, (_, k) => ({
-  sku: `SKU-${1000 + k}`,
-  name: ['Linen apron', 'Oak chopping board', 'Salt & pepper mill', 'Enamel mug', 'Wool throw', 'Copper pan'][k % 6] + ` no. ${k + 1}`,
-  blurb: 'Made in small batches by a workshop we visit every year; repairable, and guaranteed for ten years.',
-  price: 1490 + k * 375,
-  oldPrice: k % 3 === 0 ? 1990 + k * 375 : null,
-  stock: k % 5 === 0 ? 0 : 3 + k,
-  image: `https://cdn.relance.example/products/${1000 + k}/400x400.jpg`,
-  url: `https://shop.relance.example/p/${1000 + k}`,
-}));
-
-const ISSUE = {
-  number: 87,
-  title: 'Relance Store — May picks',
-  month: 'May',
-  webUrl: 'https://shop.relance.example/newsletter/87',
-  campaign: 'newsletter-87',
-  headline: 'Spring picks, made to last',
-  promoCode: 'MAY15',
-  promoEnds: '31 May',
-};
-
-/** Recipient `i`: its own name, address, city, points, token and four products of its own. */
-export function recipient(i: number): Record<string, unknown> {
-  const n = Math.abs(i);
-  return {
-    contact: {
-      id: `c_${n.toString(36).padStart(6, '0')}`,
-      firstName: FIRST_NAMES[n % FIRST_NAMES.length],
-      email: `person${n}@example.com`,
-      city: CITIES[n % CITIES.length],
-      loyaltyPoints: (n * 37) % 500,
-      unsubscribeToken: `u${((n + 1) * 2654435761) % 4294967296}`,
-    },
-    issue: ISSUE,
-    items: [0, 1, 2, 3].map((k) => PRODUCTS[(n * 7 + k * 5) % PRODUCTS.length]),
-  };
-}
-
 /** The templates folder the renderer reads: the fixture plus the project's partials. */
 async function makeTemplatesDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'relance-bench-render-'));
-  await copyFile(FIXTURE, path.join(dir, `${TEMPLATE}.mjml`));
+  await copyFile(NEWSLETTER_FIXTURE, path.join(dir, `${TEMPLATE}.mjml`));
   await cp(path.join(TEMPLATES_DIR, 'partials'), path.join(dir, 'partials'), { recursive: true });
   return dir;
 }

@@ -1,11 +1,10 @@
 import { copyFile, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { Liquid } from 'liquidjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recipient } from '../../bench/render.bench.js';
+import { NEWSLETTER_FIXTURE, recipient } from '../support/newsletter-fixture.js';
 import { LIQUID_OPTIONS, TEMPLATES_DIR, TemplateRenderer, type CompiledTemplate } from '../../templates/renderer.js';
 import { templateData } from '../helpers/liquid-data.js';
 
@@ -44,7 +43,7 @@ describe('compiled templates render what liquidjs renders', () => {
 
   beforeAll(async () => {
     fixtureDir = await mkdtemp(path.join(tmpdir(), 'relance-equivalence-'));
-    await copyFile(fileURLToPath(new URL('../../bench/fixtures/newsletter.mjml', import.meta.url)), path.join(fixtureDir, 'newsletter.mjml'));
+    await copyFile(NEWSLETTER_FIXTURE, path.join(fixtureDir, 'newsletter.mjml'));
     await cp(path.join(TEMPLATES_DIR, 'partials'), path.join(fixtureDir, 'partials'), { recursive: true });
   });
   afterAll(async () => {
