@@ -19,7 +19,6 @@ import { LIQUID_OPTIONS, TEMPLATES_DIR, TemplateRenderer } from '../templates/re
 import { NEWSLETTER_FIXTURE, recipient } from '../test/support/newsletter-fixture.js';
 import { type BenchFigure, type BenchSuite, countFromEnv, formatNumber, percentiles, ratioOf, round, timeIterations } from './harness.js';
 
-
 const TEMPLATE = 'newsletter';
 
 export interface RenderBenchOptions {
