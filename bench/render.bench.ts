@@ -15,7 +15,7 @@ import path from 'node:path';
 import { convert as htmlToText } from 'html-to-text';
 import { Liquid, type Template } from 'liquidjs';
 import mjml2html from 'mjml';
-import { LIQUID_OPTIONS, TEMPLATES_DIR, TemplateRenderer } from '../templates/renderer.js';
+import { createEmailLiquid, TEMPLATES_DIR, TemplateRenderer } from '../templates/renderer.js';
 import { NEWSLETTER_FIXTURE, recipient } from '../test/support/newsletter-fixture.js';
 import { type BenchFigure, type BenchSuite, countFromEnv, formatNumber, percentiles, ratioOf, round, timeIterations } from './harness.js';
 
@@ -136,8 +136,8 @@ export async function benchRender(options: RenderBenchOptions = {}): Promise<Ben
 
     // Context, not the product path: the same Liquid (MJML already applied) interpreted by liquidjs
     // per recipient, as the renderer did before its Liquid was compiled. Output checked identical.
-    const htmlLiquid = new Liquid(LIQUID_OPTIONS.html);
-    const textLiquid = new Liquid(LIQUID_OPTIONS.text);
+    const htmlLiquid = createEmailLiquid('html');
+    const textLiquid = createEmailLiquid('text');
     const interpreted = { subject: textLiquid.parse(compiled.liquid.subject), html: htmlLiquid.parse(compiled.liquid.html), text: textLiquid.parse(compiled.liquid.text) };
     const interpret = async (data: Record<string, unknown>) => ({
       subject: (await textLiquid.render(interpreted.subject, data)).trim(),

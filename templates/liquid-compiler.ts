@@ -76,7 +76,7 @@ export const SUPPORTED_FILTERS = [
   // HTML and URLs
   'escape', 'xml_escape', 'escape_once', 'newline_to_br', 'strip_html', 'url_encode', 'url_decode', 'cgi_escape', 'uri_escape', 'slugify',
   // numbers and money
-  'plus', 'minus', 'times', 'divided_by', 'modulo', 'round', 'ceil', 'floor', 'abs', 'at_least', 'at_most',
+  'plus', 'minus', 'times', 'divided_by', 'modulo', 'round', 'ceil', 'floor', 'abs', 'at_least', 'at_most', 'money',
   // arrays
   'size', 'first', 'last', 'join', 'reverse', 'slice', 'compact', 'concat', 'uniq', 'push', 'pop', 'shift', 'unshift', 'map', 'sort', 'sort_natural', 'sum', 'where', 'reject',
   // dates

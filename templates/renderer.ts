@@ -5,6 +5,7 @@ import { convert as htmlToText } from 'html-to-text';
 import { Liquid, type LiquidOptions } from 'liquidjs';
 import mjml2html from 'mjml';
 import { compileLiquid, type CompiledLiquid } from './liquid-compiler.js';
+import { formatMoney } from '../domain/money.js';
 
 export const TEMPLATES_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -44,6 +45,16 @@ export const LIQUID_OPTIONS = {
   html: { outputEscape: 'escape' },
   text: {},
 } as const satisfies Record<'html' | 'text', LiquidOptions>;
+
+/**
+ * The Liquid engines every e-mail is parsed with: liquidjs's filters plus `money` (amount, currency,
+ * locale), so prices read as the recipient's language writes them.
+ */
+export function createEmailLiquid(kind: 'html' | 'text'): Liquid {
+  const liquid = new Liquid(LIQUID_OPTIONS[kind]);
+  liquid.registerFilter('money', (amount: unknown, currency?: unknown, locale?: unknown) => formatMoney(amount, currency, locale));
+  return liquid;
+}
 
 function renderCompiled(template: CompiledTemplate, data: Record<string, unknown>): RenderedEmail {
   return { subject: template.subject(data).trim(), html: template.html(data), text: template.text(data), meta: template.meta };
@@ -85,7 +96,7 @@ const TEMPLATE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
  * What the send path puts beside `contact`: callers add `event`, `coupon`, `newsletter` through `data`;
  * a sales hand-off notice adds `handoff` (the lead summary) and `notice` (first, reminder, escalation).
  */
-export const KNOWN_VARIABLE_ROOTS = ['contact', 'event', 'coupon', 'newsletter', 'site', 'handoff', 'notice', 'unsubscribe_url', 'preferences_url', 'confirm_url'] as const;
+export const KNOWN_VARIABLE_ROOTS = ['contact', 'event', 'lastEvent', 'journey', 'coupon', 'newsletter', 'site', 'handoff', 'notice', 'unsubscribe_url', 'preferences_url', 'confirm_url'] as const;
 
 export class TemplateError extends Error {
   constructor(
@@ -121,8 +132,8 @@ function splitFrontMatter(source: string): { meta: Record<string, string>; body:
 export class TemplateRenderer {
   private readonly compiled = new Map<string, Promise<CompiledTemplate>>();
   // liquidjs parses (its syntax, its errors); liquid-compiler.ts turns the parse into the functions that render.
-  private readonly htmlLiquid = new Liquid(LIQUID_OPTIONS.html);
-  private readonly textLiquid = new Liquid(LIQUID_OPTIONS.text);
+  private readonly htmlLiquid = createEmailLiquid('html');
+  private readonly textLiquid = createEmailLiquid('text');
 
   constructor(private readonly directory: string = TEMPLATES_DIR) {}
 

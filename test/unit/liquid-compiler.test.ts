@@ -2,13 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { Liquid } from 'liquidjs';
 import { describe, expect, it } from 'vitest';
 import { compileLiquid } from '../../templates/liquid-compiler.js';
-import { LIQUID_OPTIONS, TemplateError, TemplateRenderer } from '../../templates/renderer.js';
+import { createEmailLiquid, TemplateError, TemplateRenderer } from '../../templates/renderer.js';
 import { templateData } from '../helpers/liquid-data.js';
 
-const liquids = { html: new Liquid(LIQUID_OPTIONS.html), text: new Liquid(LIQUID_OPTIONS.text) };
+const liquids = { html: createEmailLiquid('html'), text: createEmailLiquid('text') };
 type Part = keyof typeof liquids;
 
 function compiled(source: string, part: Part) {

@@ -2,17 +2,16 @@ import { copyFile, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { Liquid } from 'liquidjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEWSLETTER_FIXTURE, recipient } from '../support/newsletter-fixture.js';
-import { LIQUID_OPTIONS, TEMPLATES_DIR, TemplateRenderer, type CompiledTemplate } from '../../templates/renderer.js';
+import { createEmailLiquid, TEMPLATES_DIR, TemplateRenderer, type CompiledTemplate } from '../../templates/renderer.js';
 import { templateData } from '../helpers/liquid-data.js';
 
 // The compiled e-mail must be the e-mail liquidjs would have rendered: every template the project
 // ships, and the bench's newsletter, rendered both ways for many generated recipients.
 
-const htmlLiquid = new Liquid(LIQUID_OPTIONS.html);
-const textLiquid = new Liquid(LIQUID_OPTIONS.text);
+const htmlLiquid = createEmailLiquid('html');
+const textLiquid = createEmailLiquid('text');
 
 function interpreter(template: CompiledTemplate) {
   const parsed = { subject: textLiquid.parse(template.liquid.subject), html: htmlLiquid.parse(template.liquid.html), text: textLiquid.parse(template.liquid.text) };
