@@ -10,6 +10,7 @@ import { durationMs } from '../domain/journeys/duration.js';
 import {
   chooseBranch,
   dateTraitTarget,
+  nextAnniversary,
   entryKeyOf,
   eventMatches,
   factsNeeded,
@@ -180,8 +181,19 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
         break;
       }
       case 'until_date_trait': {
-        const { traits } = await facts({ traits: [wait.trait], stage: false, score: false, eventTypes: [] });
-        until = dateTraitTarget(traits[wait.trait], wait.offset === undefined ? 0 : durationMs(wait.offset));
+        // Only an annual wait asks for the time zone: a definition without it loads exactly what it always did.
+        const { traits } = await facts({ traits: wait.annual === undefined ? [wait.trait] : [wait.trait, 'timezone'], stage: false, score: false, eventTypes: [] });
+        const offsetMs = wait.offset === undefined ? 0 : durationMs(wait.offset);
+        if (wait.annual === undefined) until = dateTraitTarget(traits[wait.trait], offsetMs);
+        else {
+          const zone = typeof traits['timezone'] === 'string' ? traits['timezone'] : wait.annual.defaultTimezone;
+          // The offset moves the moment (a reminder a week before); the anniversary searched is the one after it.
+          const anniversary = nextAnniversary(traits[wait.trait], runtime.now() - offsetMs, wait.annual.at, zone);
+          // No date: the run ends here rather than going round a yearly loop with nothing to wait for;
+          // the journey's re-entry policy lets the contact in again once a later event brings the date.
+          if (anniversary === undefined) return { kind: 'end', status: 'completed' };
+          until = anniversary + offsetMs;
+        }
         // No date to wait for: the contact moves on rather than waiting forever.
         if (until === undefined) return { kind: 'next', next: node.next, outcome: 'skipped' };
         break;

@@ -136,6 +136,17 @@ export const DelayWait = z.discriminatedUnion('kind', [
     /** A trait holding an ISO date or date-time (a birthday, a renewal date, a delivery date). */
     trait: z.string().min(1),
     offset: SignedDuration.optional(),
+    /**
+     * Every year on the trait's month and day (a birthday, a customer anniversary), at this local
+     * time in the contact's `timezone` trait (`defaultTimezone`, else UTC, when absent); the year in
+     * the trait does not matter. Without it, the wait is for the trait's own moment, once.
+     */
+    annual: z
+      .object({
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'at: a 24-hour local time "HH:MM"'),
+        defaultTimezone: z.string().min(1).optional(),
+      })
+      .optional(),
   }),
 ]);
 export type DelayWait = z.infer<typeof DelayWait>;

@@ -171,6 +171,28 @@ export function nextLocalTime(nowMs: number, at: string, timeZone: string | unde
   return nowMs + 7 * DAY_MS;
 }
 
+/**
+ * The next anniversary of a date trait after `nowMs`: its month and day at `at` local time in the
+ * zone, this year or next. A 29 February comes on the 28th in other years. Undefined when the
+ * trait holds no date.
+ */
+export function nextAnniversary(value: unknown, nowMs: number, at: string, timeZone: string | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(?:\d{4}|-)-(\d{2})-(\d{2})/.exec(value.trim());
+  if (match === null) return undefined;
+  const [month, day] = [Number(match[1]), Number(match[2])];
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const zone = validTimeZone(timeZone) ?? 'UTC';
+  const [hour, minute] = at.split(':').map(Number) as [number, number];
+  const thisYear = wallClock(nowMs, zone).year;
+  for (const year of [thisYear, thisYear + 1]) {
+    const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const instant = instantOf(year, month, Math.min(day, lastDay), hour, minute, zone);
+    if (instant > nowMs) return instant;
+  }
+  return undefined;
+}
+
 /** The moment a date trait (± offset) names, or undefined when the trait holds no date. */
 export function dateTraitTarget(value: unknown, offsetMs: number): number | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;

@@ -5,11 +5,13 @@ import { listJourneyTemplates, loadJourneyTemplate } from '../../../templates/jo
 import { TEMPLATES_DIR, TemplateRenderer } from '../../../templates/renderer.js';
 
 describe('built-in journey templates', () => {
-  it('ships the five journeys of the catalogue', async () => {
-    expect(await listJourneyTemplates()).toEqual(['abandoned-cart', 'inbound-nurture', 'post-purchase-cross-sell', 'satisfaction-follow-up', 'wishlist-promo']);
+  const catalogue = ['abandoned-cart', 'birthday', 'browse-abandonment', 'inbound-nurture', 'post-purchase-cross-sell', 'review-relaunch', 'satisfaction-follow-up', 'wishlist-promo'];
+
+  it('ships the eight journeys of the catalogue', async () => {
+    expect(await listJourneyTemplates()).toEqual(catalogue);
   });
 
-  it.each(['abandoned-cart', 'inbound-nurture', 'post-purchase-cross-sell', 'satisfaction-follow-up', 'wishlist-promo'])(
+  it.each(catalogue)(
     '%s passes the schema and graph checks, and every e-mail it sends renders',
     async (name) => {
       const definition = await loadJourneyTemplate(name);
