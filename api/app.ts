@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/connection.js';
 import { createAuthenticator } from './auth.js';
+import { registerBodyDecoding } from './body-decoding.js';
 import { registerErrorHandler } from './errors.js';
 import { createIngestService } from './ingest.service.js';
 import { createOutboxDispatcher, createTemporalOrchestrator } from './orchestrator.js';
@@ -65,6 +66,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerBodyDecoding(app);
 
   await app.register(swagger, {
     openapi: {
