@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Traits } from '../domain/traits.js';
+import type { AccountMemberTable, AccountTable } from './account.types.js';
 import type { ApiKeyTable } from './api-key.types.js';
 import type { CrmDeliveryTable, HandoffActionTable, HandoffTable, RoutingCursorTable, RoutingRulesTable, SalesRepTable } from './handoff.types.js';
 import type { CouponTable, JourneyNodeVisitTable, JourneyRunTable } from './journey.types.js';
@@ -198,6 +199,8 @@ export interface Database {
   newsletters: NewsletterTable;
   newsletter_recipients: NewsletterRecipientTable;
   erasures: ErasureTable;
+  accounts: AccountTable;
+  account_members: AccountMemberTable;
 }
 
 export type Contact = Selectable<ContactTable>;

@@ -89,6 +89,8 @@ export async function eraseContact(db: Db, id: string, erasedBy: string): Promis
     await count('contact_subscriptions', trx.deleteFrom('contact_subscriptions').where('contact_id', 'in', ids));
     await count('stage_transitions', trx.deleteFrom('stage_transitions').where('contact_id', 'in', ids));
     await count('trait_changes', trx.deleteFrom('trait_changes').where('contact_id', 'in', ids));
+    // The person leaves their accounts; an account is a company, not a person, and stays.
+    await count('account_members', trx.deleteFrom('account_members').where('contact_id', 'in', ids));
     await count('contact_merges', trx.deleteFrom('contact_merges').where((eb) => eb.or([eb('from_contact_id', 'in', ids), eb('into_contact_id', 'in', ids)])));
     await count('contacts', trx.deleteFrom('contacts').where('id', 'in', ids));
 

@@ -9,12 +9,14 @@ import {
   routeLead,
   RoutingRules,
   type HandoffState,
+  type LeadForRouting,
   type MatchedRule,
   type RepLoad,
   type SalesAction,
 } from '../domain/handoff/index.js';
 import { LifecycleStage, stageOrVisitor, type CompiledScoringModel } from '../domain/scoring/index.js';
 import { traitValues } from '../domain/traits.js';
+import { ACCOUNT_ID_TRAIT } from '../domain/accounts.js';
 import type { Db } from './connection.js';
 import { recordStageChanges } from './contact-scoring.js';
 import { scoreBreakdown } from './contact.queries.js';
@@ -251,6 +253,8 @@ export async function assignHandoff(db: Db, input: { handoffId: string; at: Date
       country: str(traits['country']),
       region: str(traits['region']),
       postcode: str(traits['postcode'] ?? traits['postalCode']),
+      // Its account (group call), as the member's `account.` traits carry it (domain/accounts.ts).
+      account: accountOf(traits),
     };
     const reps: RepLoad[] = await listReps(trx);
     const cursors = Object.fromEntries((await trx.selectFrom('routing_cursors').select(['pool', 'last_owner']).execute()).map((row) => [row.pool, row.last_owner]));
@@ -275,6 +279,12 @@ export async function assignHandoff(db: Db, input: { handoffId: string; at: Date
       .execute();
     return settings(decision.owner, decision.rule, version, dueAt, reminderAt);
   });
+}
+
+function accountOf(traits: Record<string, unknown>): LeadForRouting['account'] {
+  const id = str(traits[ACCOUNT_ID_TRAIT]);
+  if (id === null) return null;
+  return { id, name: str(traits['account.name']), website: str(traits['account.website'] ?? traits['account.domain']) };
 }
 
 // ---------------------------------------------------------------------------------------------

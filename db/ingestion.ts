@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import { NEWSLETTER_SIGN_UP, SIGN_UP_EVENTS, emailOf, signUpTopic, type NormalizedEvent } from '../domain/events.js';
+import { ALIAS_CALL, NEWSLETTER_SIGN_UP, PROFILE_CALLS, SIGN_UP_EVENTS, emailOf, signUpTopic, type NormalizedEvent } from '../domain/events.js';
 import type { SubscriptionStatus } from '../domain/send-policy.js';
 import { LifecycleStage, stageOrVisitor, type CompiledScoringModel, type ScoringEvent } from '../domain/scoring/index.js';
 import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
+import { groupTraitEntries, moveMemberships, otherMembers, readGroupCalls, writeGroupCalls } from './accounts.js';
 import { insertEventRows, typedArray, unnestRows } from './bulk-insert.js';
 import { lockScoringContacts, newScoringContact, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
 import { listSubscriptions, setSubscriptionsIn } from './consent.repository.js';
@@ -30,6 +31,12 @@ function identitiesOf(event: NormalizedEvent): { kind: IdentityKind; value: stri
   const email = emailOf(event);
   if (email !== undefined) identities.push({ kind: 'email', value: email });
   if (event.anonymousId !== null) identities.push({ kind: 'anonymous', value: event.anonymousId });
+  // An alias names the user's previous id, which may have been an anonymous id or a former user id:
+  // both are claimed (after userId, so the user's profile is the one kept) and known from now on.
+  if (event.type === ALIAS_CALL) {
+    const previousId = String(event.properties['previousId']);
+    identities.push({ kind: 'user', value: previousId }, { kind: 'anonymous', value: previousId });
+  }
   return identities;
 }
 
@@ -69,6 +76,7 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
   for (const table of ['contact_identities', 'events', 'stage_transitions', 'trait_changes', 'email_messages'] as const) {
     await trx.updateTable(table).set({ contact_id: into }).where('contact_id', '=', from).execute();
   }
+  await moveMemberships(trx, from, into);
   // Consent travels with the person; where both profiles have a topic, an unsubscribe wins.
   await sql`
     insert into contact_subscriptions (contact_id, topic, status, source, updated_at, confirmed_at)
@@ -264,8 +272,11 @@ async function storeFresh(
   if (created.size === 0 && newContacts.size > 0) {
     await trx.insertInto('contacts').values([...newContacts].map((id) => ({ id, traits: '{}', updated_at: now, engagement_sum: 0, engagement_scored_at: now }))).execute();
   }
+  // Group calls: the accounts they name, and the members who take an account's changed traits (db/accounts.ts).
+  const groups = await readGroupCalls(trx, events);
+  const members = otherMembers(groups);
   // Every contact this batch writes to is locked, so a contact's score is updated by one batch at a time.
-  const existing = [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into])])].filter((id) => !created.has(id));
+  const existing = [...new Set([...contactPerEvent, ...merges.flatMap((merge) => [merge.from, merge.into]), ...members])].filter((id) => !created.has(id));
   let contacts = await lockScoringContacts(trx, existing);
   for (const id of created) contacts.set(id, newScoringContact(id, now));
 
@@ -275,7 +286,7 @@ async function storeFresh(
     needsRescore.add(resolve(merge.into));
   }
   const finalContact = contactPerEvent.map(resolve);
-  const batchContacts = [...new Set(finalContact)];
+  const batchContacts = [...new Set([...finalContact, ...members.map(resolve)])];
   // A merge rewrote the surviving rows (traits, stage): read them again.
   if (merges.length > 0) contacts = await readScoringContacts(trx, batchContacts);
 
@@ -301,6 +312,7 @@ async function storeFresh(
   const traitEvents = events
     .map((event, index) => ({ event, contactId: finalContact[index]!, traits: declaredTraitsOf(event) }))
     .filter((entry) => Object.keys(entry.traits).length > 0)
+    .concat(groups === undefined ? [] : groupTraitEntries(groups, (index) => finalContact[index]!, resolve, (id) => contacts.get(id)?.traits ?? {}))
     .sort((a, b) => (a.event.occurredAt < b.event.occurredAt ? -1 : a.event.occurredAt > b.event.occurredAt ? 1 : 0));
   const traitsChanged = new Set<string>();
   const audit: { contact_id: string; trait: string; before: string | null; after: string; outcome: 'applied' | 'refused'; actor: string }[] = [];
@@ -332,7 +344,7 @@ async function storeFresh(
   const lastActivity = new Map<string, string>();
   events.forEach((event, index) => {
     const contactId = finalContact[index]!;
-    if (event.type === 'identified') return;
+    if (PROFILE_CALLS.has(event.type)) return;
     const previous = lastActivity.get(contactId);
     if (previous === undefined || event.occurredAt > previous) lastActivity.set(contactId, event.occurredAt);
   });
@@ -366,6 +378,7 @@ async function storeFresh(
       on conflict do nothing`.execute(trx);
   }
   if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();
+  if (groups !== undefined) await writeGroupCalls(trx, groups, (index) => finalContact[index]!, now);
 
   // 6. What Temporal must hear about, in the same transaction as its cause.
   const intents: OrchestrationIntent[] = [];

@@ -25,6 +25,8 @@ const common = {
   userId: id.optional(),
   anonymousId: id.optional(),
   timestamp: isoTimestamp.optional(),
+  // RudderStack's SDKs send the device time as `originalTimestamp` (Segment's name for it once stored).
+  originalTimestamp: isoTimestamp.optional(),
   sentAt: isoTimestamp.optional(),
   context: properties.optional(),
 };
@@ -111,10 +113,20 @@ function checkCatalogue(type: string, props: Record<string, unknown>, ctx: z.cor
   for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['properties', ...issue.path] });
 }
 
+/**
+ * What the group and alias calls are stored as. A track event may not take these names, so ingestion
+ * can tell a group call (which writes an account) or an alias (which merges profiles) by its type.
+ */
+export const GROUP_CALL = 'grouped';
+export const ALIAS_CALL = 'aliased';
+/** Calls about who a person is, not something they did: they move no last-activity time. */
+export const PROFILE_CALLS: ReadonlySet<string> = new Set(['identified', GROUP_CALL, ALIAS_CALL]);
+const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([GROUP_CALL, ALIAS_CALL]);
+
 export const TrackEvent = z
   .object({
     type: z.literal('track'),
-    event: eventName,
+    event: eventName.refine((name) => !RESERVED_EVENT_NAMES.has(name), 'reserved: "grouped" and "aliased" are what the group and alias calls are stored as'),
     properties: properties.default({}),
     ...common,
   })
@@ -138,12 +150,30 @@ export const PageEvent = z
   .superRefine((event, ctx) => checkCatalogue('page_viewed', event.properties, ctx));
 export type PageEvent = z.infer<typeof PageEvent>;
 
+/** Segment's group call: the account (B2B company) a contact belongs to, with the account's traits. */
+export const GroupEvent = z.object({
+  type: z.literal('group'),
+  groupId: id,
+  traits: properties.default({}),
+  ...common,
+});
+export type GroupEvent = z.infer<typeof GroupEvent>;
+
+/** Segment's alias call: `previousId` (an anonymous id or a former user id) is the same person as `userId`. */
+export const AliasEvent = z.object({
+  type: z.literal('alias'),
+  previousId: id,
+  ...common,
+  userId: id,
+});
+export type AliasEvent = z.infer<typeof AliasEvent>;
+
 const requireIdentity = (event: { userId?: string | undefined; anonymousId?: string | undefined }) =>
   event.userId !== undefined || event.anonymousId !== undefined;
 const identityIssue = { message: 'userId or anonymousId is required', path: ['userId'] };
 
 export const InboundEvent = z
-  .discriminatedUnion('type', [TrackEvent, IdentifyEvent, PageEvent])
+  .discriminatedUnion('type', [TrackEvent, IdentifyEvent, PageEvent, GroupEvent, AliasEvent])
   .refine(requireIdentity, identityIssue);
 export type InboundEvent = z.infer<typeof InboundEvent>;
 
@@ -191,13 +221,14 @@ function wellFormed(value: string): string {
 
 /**
  * Maps a Segment call onto the engine's event: `page` becomes `page_viewed`, `identify` becomes
- * `identified`, and a device clock that is off is corrected by the gap between its `sentAt` and our
+ * `identified`, `group` `grouped`, `alias` `aliased`, and a device clock that is off is corrected by the gap between its `sentAt` and our
  * `receivedAt`, as Segment does.
  */
 export function normalizeEvent(event: InboundEvent, receivedAt: Date, receivedIso = receivedAt.toISOString()): NormalizedEvent {
   let occurredAt = receivedIso;
-  if (event.timestamp !== undefined) {
-    let occurred = Date.parse(event.timestamp);
+  const deviceTime = event.timestamp ?? event.originalTimestamp;
+  if (deviceTime !== undefined) {
+    let occurred = Date.parse(deviceTime);
     if (event.sentAt !== undefined) occurred += receivedAt.getTime() - Date.parse(event.sentAt);
     occurredAt = new Date(occurred).toISOString();
   }
@@ -221,6 +252,11 @@ export function normalizeEvent(event: InboundEvent, receivedAt: Date, receivedIs
       };
     case 'identify':
       return { ...base, type: 'identified', properties: {}, traits: event.traits };
+    // The account's id and the previous id travel as properties; the group's traits are the account's.
+    case 'group':
+      return { ...base, type: GROUP_CALL, properties: { groupId: wellFormed(event.groupId) }, traits: event.traits };
+    case 'alias':
+      return { ...base, type: ALIAS_CALL, properties: { previousId: wellFormed(event.previousId) }, traits: {} };
   }
 }
 

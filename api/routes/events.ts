@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InboundEvent, IdentifyEvent, PageEvent, TrackEvent } from '../../domain/events.js';
+import { AliasEvent, GroupEvent, InboundEvent, IdentifyEvent, PageEvent, TrackEvent } from '../../domain/events.js';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
 import { ErrorResponse, issuePath } from '../errors.js';
@@ -42,6 +42,8 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     ['/v1/track', TrackEvent, 'Record an action a contact took'],
     ['/v1/identify', IdentifyEvent, 'Tie a visitor to who they are, with their traits'],
     ['/v1/page', PageEvent, 'Record a page view'],
+    ['/v1/group', GroupEvent, "Put a contact in an account (B2B company) with the account's traits: members carry them as account.<trait>"],
+    ['/v1/alias', AliasEvent, 'Merge the profile known by previousId into the user'],
   ] as const;
   for (const [url, schema, summary] of routes) {
     app.post(

@@ -25,8 +25,10 @@ export const AccountOwnership = z
     companies: names,
     /** E-mail or website domains, e.g. `acme.com`. */
     domains: names,
+    /** Account ids as the group call sends them (its `groupId`): the members of that account, exactly. */
+    accountIds: z.array(z.string().min(1).max(200)).default([]),
   })
-  .refine((a) => a.companies.length + a.domains.length > 0, 'an account needs at least one company name or domain');
+  .refine((a) => a.companies.length + a.domains.length + a.accountIds.length > 0, 'an account needs at least one company name, domain or account id');
 export type AccountOwnership = z.infer<typeof AccountOwnership>;
 
 export const SlaPolicy = z.object({
@@ -81,6 +83,8 @@ export interface LeadForRouting {
   country: string | null;
   region: string | null;
   postcode: string | null;
+  /** The account the lead belongs to (its newest group call): its id, and its name and website as the account's traits give them. */
+  account?: { id: string; name: string | null; website: string | null } | null | undefined;
 }
 
 /** A rep as routing sees them, with the number of leads they hold open right now. */
@@ -140,7 +144,8 @@ const hasRoom = (rep: RepLoad) => rep.available && rep.openLeads < rep.capacity;
 
 /**
  * Who gets the lead, and which rule decided it, in this order:
- * 1. account ownership: a known account (company name or domain) goes to its owner, if available
+ * 1. account ownership: a known account (account id, company name or domain, the lead's or its
+ *    account's) goes to its owner, if available
  *    (capacity does not apply: the account is theirs);
  * 2. territory: round robin among the available reps covering the first matching territory who
  *    have room under their capacity (none: the fallback queue);
@@ -160,16 +165,19 @@ export function routeLead(
   const byEmail = new Map(eligible.map((rep) => [rep.email, rep]));
   const fallbackQueue = rules.fallbackQueue.toLowerCase();
 
-  const company = lead.company?.trim().toLowerCase() || null;
-  const domains = [domainOf(lead.email), domainOf(lead.website)].filter((domain): domain is string => domain !== null);
+  // The lead's own company and website, and those of the account it belongs to.
+  const leadAccount = lead.account ?? null;
+  const companies = [lead.company, leadAccount?.name].filter((name): name is string => typeof name === 'string' && name.trim() !== '');
+  const domains = [domainOf(lead.email), domainOf(lead.website), domainOf(leadAccount?.website ?? null)].filter((domain): domain is string => domain !== null);
   for (const account of rules.accounts) {
-    const byCompany = company !== null && account.companies.some((name) => name.toLowerCase() === company);
+    const byId = leadAccount !== null && account.accountIds.includes(leadAccount.id) ? leadAccount.id : undefined;
+    const byCompany = companies.find((company) => account.companies.some((name) => name.toLowerCase() === company.trim().toLowerCase()));
     const owned = account.domains.map((domain) => domain.toLowerCase());
     const byDomain = domains.find((domain) => owned.some((mine) => domain === mine || domain.endsWith(`.${mine}`)));
-    if (!byCompany && byDomain === undefined) continue;
+    if (byId === undefined && byCompany === undefined && byDomain === undefined) continue;
     const owner = byEmail.get(account.owner.toLowerCase());
     if (owner?.available === true) {
-      const why = byCompany ? `company ${lead.company}` : `domain ${byDomain}`;
+      const why = byId !== undefined ? `account ${byId}` : byCompany !== undefined ? `company ${byCompany}` : `domain ${byDomain}`;
       return { owner: owner.email, rule: { kind: 'account', reason: `account owner of ${why}` }, cursors: {} };
     }
   }

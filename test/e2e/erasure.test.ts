@@ -22,6 +22,7 @@ const CONTACT_COLUMNS = {
   journey_entries: 'contact_id',
   newsletter_recipients: 'contact_id',
   contact_merges: 'from_contact_id',
+  account_members: 'contact_id',
 } as const;
 
 describe('erasure on request: DELETE /v1/contacts/:id', () => {

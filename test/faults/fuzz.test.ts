@@ -81,7 +81,7 @@ describe('fuzzing every public endpoint from its schema', () => {
     const document = (await engine.get('/openapi.json')).body;
     const operations = operationsFrom(document);
     expect(operations.length).toBeGreaterThan(10);
-    const eventSchemas = ['/v1/track', '/v1/identify', '/v1/page'].map((path) => document.paths[path].post.requestBody.content['application/json'].schema);
+    const eventSchemas = ['/v1/track', '/v1/identify', '/v1/page', '/v1/group', '/v1/alias'].map((path) => document.paths[path].post.requestBody.content['application/json'].schema);
 
     const perOperation = Math.ceil(PAYLOADS / operations.length);
     const payloads = operations.flatMap((operation) => fc.sample(payloadArbitrary(operation, eventSchemas), { numRuns: perOperation, seed: 20261123 }));

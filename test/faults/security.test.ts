@@ -6,7 +6,7 @@ import { startEngine, type RunningEngine } from '../helpers/engine.js';
 import { reportFigures } from './figures.js';
 
 // What a website's write key is for: sending events, and the subscriptions its forms collect.
-const WRITE_KEY_ROUTES = new Set(['POST /v1/track', 'POST /v1/identify', 'POST /v1/page', 'POST /v1/batch', 'PUT /v1/contacts/{id}/subscriptions']);
+const WRITE_KEY_ROUTES = new Set(['POST /v1/track', 'POST /v1/identify', 'POST /v1/page', 'POST /v1/group', 'POST /v1/alias', 'POST /v1/batch', 'PUT /v1/contacts/{id}/subscriptions']);
 const FAKE_UUID = '00000000-0000-4000-8000-000000000000';
 
 interface Route {
