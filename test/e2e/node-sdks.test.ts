@@ -202,21 +202,22 @@ describe('RudderStack rudder-sdk-node', () => {
     const client = new RudderAnalytics(engine.keys.write, { dataPlaneUrl: engine.baseUrl, flushAt: 100, flushInterval: 60_000, retryCount: 0, logLevel: 'error', errorHandler: (error: unknown) => errors.push(error) });
     const before = received.length;
     let n = 0;
-    const messageId = () => `rs-${(n += 1)}`;
+    // The SDK keeps a messageId it is given (`enqueue`: `if (!lMessage.messageId)`), though its types leave it out.
+    const withId = () => ({ messageId: `rs-${(n += 1)}` });
 
-    client.identify({ userId: 'rs-user', messageId: messageId(), traits: { email: 'grace@globex.example', firstName: 'Grace' } });
-    client.track({ userId: 'rs-user', messageId: messageId(), event: 'quote_requested' });
+    client.identify({ ...withId(), userId: 'rs-user', traits: { email: 'grace@globex.example', firstName: 'Grace' } });
+    client.track({ ...withId(), userId: 'rs-user', event: 'quote_requested' });
     await client.flush();
-    client.page({ anonymousId: 'rs-anon', messageId: messageId(), name: 'Pricing', properties: { path: '/pricing' } });
-    client.track({ anonymousId: 'rs-anon', messageId: messageId(), event: 'cart_updated', properties: { total: 40, currency: 'EUR' } });
+    client.page({ ...withId(), anonymousId: 'rs-anon', name: 'Pricing', properties: { path: '/pricing' } });
+    client.track({ ...withId(), anonymousId: 'rs-anon', event: 'cart_updated', properties: { total: 40, currency: 'EUR' } });
     await client.flush();
     const user = await contactOf('user', 'rs-user');
     const anonymous = await contactOf('anonymous', 'rs-anon');
     expect(await contactRow(user)).toMatchObject({ stage: 'lead', fit_points: 0, fit_grade: 'D' });
 
-    client.alias({ previousId: 'rs-anon', userId: 'rs-user', messageId: messageId() });
+    client.alias({ ...withId(), previousId: 'rs-anon', userId: 'rs-user' });
     await client.flush();
-    client.group({ userId: 'rs-user', groupId: 'rs-globex', messageId: messageId(), traits: { name: 'Globex', employees: 1200, industry: 'retail' } });
+    client.group({ ...withId(), userId: 'rs-user', groupId: 'rs-globex', traits: { name: 'Globex', employees: 1200, industry: 'retail' } });
     await client.flush();
 
     expect(errors).toEqual([]);
