@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/connection.js';
 import type { Config } from '../domain/config.js';
 import { loadSendContext, suppressAddress } from '../db/consent.repository.js';
-import { handoffNotice } from '../db/handoff.repository.js';
+import { handoffNotice } from '../db/handoff/index.js';
 import { claimEmailForSending, markEmailFailed, markEmailSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail } from '../db/email.repository.js';
 import { ALL_TOPICS, BUDGET_WINDOW_MS, TOPIC_PATTERN, decideSend, type SendPolicy } from '../domain/send-policy.js';
 import { signToken } from '../domain/tokens.js';

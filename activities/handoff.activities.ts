@@ -18,7 +18,7 @@ import {
   type Assignment,
   type OpenHandoffResult,
   type SlaOutcome,
-} from '../db/handoff.repository.js';
+} from '../db/handoff/index.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 import { signedWebhookHeaders } from './webhook-signature.js';
 

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
-import { applySalesAction, type ActionResult, type Actor } from '../db/handoff.repository.js';
+import { applySalesAction, type ActionResult, type Actor } from '../db/handoff/index.js';
 import type { SalesAction } from '../domain/handoff/index.js';
 import { salesActionSignal } from '../workflows/handoff.signals.js';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
-import { activeRoutingRules, findHandoff, listLeadsOf, listReps, saveRoutingRules, upsertRep } from '../../db/handoff.repository.js';
+import { activeRoutingRules, findHandoff, listLeadsOf, listReps, saveRoutingRules, upsertRep } from '../../db/handoff/index.js';
 import { HandoffStatus, OpportunityStage, RoutingRules, SalesAction } from '../../domain/handoff/index.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator, type Principal } from '../auth.js';

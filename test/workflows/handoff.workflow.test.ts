@@ -9,7 +9,7 @@ import { createMailTransport, type MailTransport } from '../../activities/mail-t
 import { buildApp, type ApiInstance } from '../../api/app.js';
 import { createTemporalOrchestrator } from '../../api/orchestrator.js';
 import { createApiKey } from '../../db/api-key.repository.js';
-import { saveRoutingRules, upsertRep } from '../../db/handoff.repository.js';
+import { saveRoutingRules, upsertRep } from '../../db/handoff/index.js';
 import type { StoredHandoffStatus } from '../../db/handoff.types.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { dispatchPending } from '../../db/outbox.repository.js';
