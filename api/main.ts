@@ -31,6 +31,8 @@ try {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // One line that says what failed; the configuration error already names each variable to fix.
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof ConfigError ? error.message : `api: could not start: ${reason.replace(/\s+/g, ' ').trim()}`);
   process.exit(1);
 }

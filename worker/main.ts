@@ -65,6 +65,8 @@ try {
   await connection.close();
   console.log('worker: stopped');
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // One line that says what failed; the configuration error already names each variable to fix.
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof ConfigError ? error.message : `worker: could not start: ${reason.replace(/\s+/g, ' ').trim()}`);
   process.exit(1);
 }
