@@ -4,6 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/connection.js';
 import { createAuthenticator } from './auth.js';
+import { createConsoleAuth, registerConsoleRoutes } from './console-auth.js';
+import { registerConsoleStatic } from './console-static.js';
 import { registerBodyDecoding } from './body-decoding.js';
 import { registerErrorHandler } from './errors.js';
 import { createIngestService } from './ingest.service.js';
@@ -92,7 +94,8 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   app.addHook('onClose', () => dispatcher.stop());
   const models = new ScoringModelStore(deps.db);
   const ingest = createIngestService(deps.db, models, dispatcher, { journeys: journeyStore, doubleOptIn: deps.doubleOptIn ?? false });
-  const auth = createAuthenticator(deps.db);
+  const consoleAuth = await createConsoleAuth(app, { db: deps.db, secret: deps.links?.secret });
+  const auth = createAuthenticator(deps.db, { session: consoleAuth.session });
   registerMetricsRoutes(app, { db: deps.db, temporalMetricsUrl: deps.temporalMetricsUrl });
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth });
@@ -109,6 +112,8 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
   registerJourneyRoutes(app, { journeys, auth });
   registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
+  registerConsoleRoutes(app, { consoleAuth, auth });
+  await registerConsoleStatic(app);
   await journeys.seedTemplates();
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -133,6 +133,8 @@ export interface AuthenticatorOptions {
   /** How often a key's last_used_at is written, at most. */
   touchIntervalMs?: number;
   now?: () => number;
+  /** Console sessions (api/console-auth.ts): asked first when a request has no Authorization header; undefined means no session cookie. */
+  session?: (request: FastifyRequest) => Promise<Principal | undefined>;
 }
 
 class ExpiringCache<V> {
@@ -222,7 +224,7 @@ export function createAuthenticator<DB extends ApiKeyDatabase>(db: Kysely<DB>, o
     if (roles.length === 0) throw new Error('requireRole needs at least one role');
     const allowed = new Set(roles);
     return async function requireApiKey(request, reply) {
-      const result = await authenticate(request.headers.authorization);
+      const result = (request.headers.authorization === undefined ? await options.session?.(request) : undefined) ?? (await authenticate(request.headers.authorization));
       if (isAuthFailure(result)) {
         // The error handler answers on this reply, so the header set here goes out with the 401.
         reply.header('WWW-Authenticate', WWW_AUTHENTICATE);

@@ -16,6 +16,8 @@ import { TemplateRenderer } from '../templates/renderer.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
 import { ensureLocalKeys, ensureLocalSecret } from './local/local-keys.js';
+import { ensureLocalConsoleLogin } from './local/local-console-login.js';
+import { ensureConsoleBuilt } from './console-build.js';
 import { startSmtpCatcher } from './local/smtp-catcher.js';
 import { oneLine, StartFailure, startStep } from './local/start-failure.js';
 import { startTemporalDevServer } from './local/temporal-dev-server.js';
@@ -128,6 +130,8 @@ async function main(): Promise<void> {
   if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
   // Local keys live in .data/ so the README's examples work on every start; production uses `npm run keys`.
   const keys = await ensureLocalKeys(db, dataDir);
+  const consoleLogin = await ensureLocalConsoleLogin(db, dataDir);
+  await startStep('console: the web console could not be built', 'see the error above the line, then run npm run build:console', () => ensureConsoleBuilt(log));
   const linkSecret = config.RELANCE_SECRET ?? (await ensureLocalSecret(dataDir));
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
 
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
   log(`API on http://${config.HOST}:${config.PORT} (health: /health, metrics: /metrics, OpenAPI: /openapi.json)`);
   log(`write key (send events): ${keys.writeKey}`);
   log(`admin key (read contacts, scoring model): ${keys.adminKey}  (both kept in ${path.relative(PROJECT_ROOT, dataDir)}/local-keys.json)`);
+  log(`console: http://${config.HOST}:${config.PORT}/console/  log in as ${consoleLogin.email} / ${consoleLogin.password}  (kept in ${path.relative(PROJECT_ROOT, dataDir)}/local-console-login.json)`);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops everything`);
 }
 
