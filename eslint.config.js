@@ -24,7 +24,7 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', 'bench/results/', 'test/fixtures/lint/', '.scratch/', 'dist/', '.faults/'] },
+  { ignores: ['node_modules/', '.tools/', '.data/', 'bench/results/', 'test/fixtures/lint/', '.scratch/', 'dist/', '.faults/', 'console/dist/', 'console/src/api/schema.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -4,6 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { ensureTemporalTools } from '../../scripts/temporal-tools.js';
+import { ensureConsoleBuilt } from '../../scripts/console-build.js';
 import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from './postgres.js';
 
 declare module 'vitest' {
@@ -23,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [tools, postgres] = await Promise.all([
     ensureTemporalTools({ projectRoot: PROJECT_ROOT, log }),
     provideTestPostgres(PROJECT_ROOT, log),
+    // The browser tests open the console as the API serves it: built from the sources of this checkout.
+    ensureConsoleBuilt(log),
   ]);
   log(`PostgreSQL: ${postgres.describe}`);
 
