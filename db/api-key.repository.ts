@@ -17,6 +17,8 @@ export interface CreatedApiKey {
   prefix: string;
   role: ApiKeyRole;
   name: string;
+  /** The browser origins it allows; null for a key no page may use. */
+  allowedOrigins: string[] | null;
 }
 
 const KEY_PREFIXES: Record<ApiKeyRole, string> = { write: 'rlw_', admin: 'rla_', sales: 'rls_' };
@@ -63,26 +65,45 @@ function keys<DB extends ApiKeyDatabase>(db: Kysely<DB>): Kysely<ApiKeyDatabase>
   return db as unknown as Kysely<ApiKeyDatabase>;
 }
 
-const SUMMARY_COLUMNS = ['id', 'name', 'role', 'key_prefix', 'owner', 'created_at', 'revoked_at', 'last_used_at'] as const;
+const SUMMARY_COLUMNS = ['id', 'name', 'role', 'key_prefix', 'owner', 'allowed_origins', 'created_at', 'revoked_at', 'last_used_at'] as const;
+
+// Browser origins go only on write keys: the one key that is public in a page. An admin or sales
+// key usable from a browser would hand anyone who opens the page's source the contacts or the leads.
+// (Migration 0014's check says the same to any other writer of the table.)
+const ORIGINS_NEED_A_WRITE_KEY = 'only a write key may allow browser origins: no other key may ever be used from a web page';
+
+function checkOrigins(role: ApiKeyRole, origins: readonly string[] | null | undefined): string[] | null {
+  if (origins === undefined || origins === null) return null;
+  if (role !== 'write') throw new Error(ORIGINS_NEED_A_WRITE_KEY);
+  if (origins.length === 0) throw new Error('a browser source allows at least one origin');
+  return [...origins];
+}
 
 export async function createApiKey<DB extends ApiKeyDatabase>(
   db: Kysely<DB>,
-  input: { name: string; role: ApiKeyRole; owner?: string | null },
+  input: {
+    name: string;
+    role: ApiKeyRole;
+    owner?: string | null;
+    /** Browser origins, canonical as domain/browser-origins.ts's AllowedOrigins parses them; write keys only. */
+    allowedOrigins?: readonly string[] | null;
+  },
 ): Promise<CreatedApiKey> {
   const name = input.name.trim();
   const owner = input.owner?.trim() || null;
   if (name === '') throw new Error('an API key needs a name');
   if (!Object.hasOwn(KEY_PREFIXES, input.role)) throw new Error(`unknown API key role "${input.role}"`);
   if (input.role === 'sales' && owner === null) throw new Error('a sales key needs an owner (the rep or team it belongs to)');
+  const allowedOrigins = checkOrigins(input.role, input.allowedOrigins);
 
   const key = generateApiKey(input.role);
   const prefix = key.slice(0, DISPLAY_PREFIX_LENGTH);
   const row = await keys(db)
     .insertInto('api_keys')
-    .values({ name, role: input.role, key_hash: hashApiKey(key), key_prefix: prefix, owner })
-    .returning(['id', 'role', 'name'])
+    .values({ name, role: input.role, key_hash: hashApiKey(key), key_prefix: prefix, owner, allowed_origins: allowedOrigins })
+    .returning(['id', 'role', 'name', 'allowed_origins'])
     .executeTakeFirstOrThrow();
-  return { id: row.id, key, prefix, role: row.role, name: row.name };
+  return { id: row.id, key, prefix, role: row.role, name: row.name, allowedOrigins: row.allowed_origins };
 }
 
 /** The key with this hash, revoked or not, so the caller can say which; undefined if unknown. */
@@ -115,6 +136,37 @@ export async function revokeApiKey<DB extends ApiKeyDatabase>(db: Kysely<DB>, id
     .returning('id')
     .executeTakeFirst();
   return revoked !== undefined;
+}
+
+export type SetOriginsOutcome = 'updated' | 'not_found' | 'not_a_write_key';
+
+/**
+ * Replaces the browser origins of an active write key (null: no page may use it any more). Running
+ * APIs apply the change within their cache time (api/browser-sources.ts).
+ */
+export async function setApiKeyOrigins<DB extends ApiKeyDatabase>(db: Kysely<DB>, id: string, origins: readonly string[] | null): Promise<SetOriginsOutcome> {
+  if (!UUID.test(id)) return 'not_found';
+  const key = await keys(db).selectFrom('api_keys').select('role').where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  if (key === undefined) return 'not_found';
+  if (key.role !== 'write' && origins !== null) return 'not_a_write_key';
+  await keys(db)
+    .updateTable('api_keys')
+    .set({ allowed_origins: checkOrigins(key.role, origins) })
+    .where('id', '=', id)
+    .execute();
+  return 'updated';
+}
+
+/** Every active browser source: the write keys with origins, as the API's CORS checks read them. */
+export async function listBrowserSources<DB extends ApiKeyDatabase>(db: Kysely<DB>): Promise<{ id: string; allowedOrigins: string[] }[]> {
+  const rows = await keys(db)
+    .selectFrom('api_keys')
+    .select(['id', 'allowed_origins'])
+    .where('allowed_origins', 'is not', null)
+    .where('role', '=', 'write')
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.map((row) => ({ id: row.id, allowedOrigins: row.allowed_origins ?? [] }));
 }
 
 /**

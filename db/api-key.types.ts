@@ -15,6 +15,11 @@ export interface ApiKeyTable {
   key_prefix: string;
   /** The rep or team a sales key belongs to. */
   owner: string | null;
+  /**
+   * A write key usable from web pages: the origins (CORS) allowed to send with it
+   * (domain/browser-origins.ts). Null for every other key: no page may use it.
+   */
+  allowed_origins: string[] | null;
   created_at: CreatedAt;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;

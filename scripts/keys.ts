@@ -1,33 +1,56 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from '../db/api-key.repository.js';
+import { createApiKey, listApiKeys, revokeApiKey, setApiKeyOrigins, type ApiKeySummary } from '../db/api-key.repository.js';
 import type { ApiKeyTable } from '../db/api-key.types.js';
 import { createDb } from '../db/connection.js';
+import { AllowedOrigins } from '../domain/browser-origins.js';
 import { ConfigError, parseConfig, requireSetting } from '../domain/config.js';
 
 // `npm run keys -- <command>`: creates, lists and revokes API keys. A key is printed once, at
 // creation; the database keeps only its hash.
 
 const USAGE = `usage:
-  npm run keys -- create --role write|admin|sales --name NAME [--owner REP_OR_TEAM]
+  npm run keys -- create --role write|admin|sales --name NAME [--owner REP_OR_TEAM] [--origins ORIGIN,…]
+  npm run keys -- origins ID --origins ORIGIN,…|none
   npm run keys -- list
   npm run keys -- revoke ID
 
   write  sends events only (one per source: website, shop, CRM)
   admin  reads and configures everything
-  sales  one rep's or team's key (--owner required)`;
+  sales  one rep's or team's key (--owner required)
+
+  --origins  the web pages a write key may send from (analytics.js in the browser), e.g.
+             https://shop.example,https://www.shop.example; http://localhost:* for any port;
+             * for any page at all. Write keys only; none removes them.`;
 
 const CreateOptions = z.object({
   role: z.enum(['write', 'admin', 'sales'], { error: 'expected --role write, admin or sales' }),
   name: z.string({ error: 'expected --name NAME' }).trim().min(1, 'expected --name NAME'),
   owner: z.string().trim().min(1, '--owner must not be empty').optional(),
+  origins: z.string().optional(),
 });
+
+/** `--origins a,b` as a list of canonical origins; the issues name the origin refused. */
+const OriginsOption = z
+  .string({ error: 'expected --origins ORIGIN,… (or none)' })
+  .transform((list) => list.split(',').filter((part) => part.trim() !== ''))
+  .pipe(AllowedOrigins);
+
+function parseOrigins(list: string): string[] {
+  const parsed = OriginsOption.safeParse(list);
+  if (!parsed.success) throw new UsageError(`--origins: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  return parsed.data;
+}
+
+// Browser origins only on write keys: a write key is public in every page; an admin or sales key is not.
+const ORIGINS_NEED_A_WRITE_KEY = '--origins is for write keys only: no other key may ever be usable from a web page';
 
 class UsageError extends Error {}
 
 type Command =
   | { command: 'help' }
-  | { command: 'create'; options: z.infer<typeof CreateOptions> }
+  | { command: 'create'; options: Omit<z.infer<typeof CreateOptions>, 'origins'> & { allowedOrigins?: string[] } }
+  | { command: 'origins'; id: string; allowedOrigins: string[] | null }
   | { command: 'list' }
   | { command: 'revoke'; id: string };
 
@@ -37,7 +60,7 @@ function parseCommand(argv: string[]): Command {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { role: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { role: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' }, origins: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -53,7 +76,17 @@ function parseCommand(argv: string[]): Command {
       if (options.data.role === 'sales' && options.data.owner === undefined) {
         throw new UsageError('a sales key needs --owner (the rep or team it belongs to)');
       }
-      return { command, options: options.data };
+      const { origins, ...key } = options.data;
+      if (origins === undefined) return { command, options: key };
+      if (key.role !== 'write') throw new UsageError(ORIGINS_NEED_A_WRITE_KEY);
+      return { command, options: { ...key, allowedOrigins: parseOrigins(origins) } };
+    }
+    case 'origins': {
+      const [id, ...extra] = rest;
+      if (id === undefined || extra.length > 0) throw new UsageError('expected origins ID --origins ORIGIN,… (the id shown by list)');
+      const origins = parsed.values.origins;
+      if (origins === undefined) throw new UsageError('expected --origins ORIGIN,… (or none)');
+      return { command, id, allowedOrigins: origins.trim() === 'none' ? null : parseOrigins(origins) };
     }
     case 'list':
       if (rest.length > 0) throw new UsageError('list takes no argument');
@@ -72,8 +105,18 @@ const date = (value: Date | null) => (value === null ? '-' : value.toISOString()
 
 function formatTable(keys: readonly ApiKeySummary[]): string {
   const rows = [
-    ['ID', 'ROLE', 'NAME', 'OWNER', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'],
-    ...keys.map((key) => [key.id, key.role, key.name, key.owner ?? '-', `${key.key_prefix}…`, date(key.created_at), date(key.last_used_at), date(key.revoked_at)]),
+    ['ID', 'ROLE', 'NAME', 'OWNER', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED', 'ORIGINS'],
+    ...keys.map((key) => [
+      key.id,
+      key.role,
+      key.name,
+      key.owner ?? '-',
+      `${key.key_prefix}…`,
+      date(key.created_at),
+      date(key.last_used_at),
+      date(key.revoked_at),
+      key.allowed_origins?.join(',') ?? '-',
+    ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
@@ -92,8 +135,9 @@ async function run(command: Command): Promise<number> {
       case 'create': {
         const created = await createApiKey(db, command.options);
         const owner = command.options.owner === undefined ? '' : ` for ${command.options.owner}`;
+        const origins = created.allowedOrigins === null ? '' : `, usable from pages of ${created.allowedOrigins.join(', ')}`;
         // The key alone on stdout, so `KEY=$(npm run -s keys -- create ...)` captures just the key.
-        console.error(`Created ${created.role} key "${created.name}"${owner} (id ${created.id}, prefix ${created.prefix}):`);
+        console.error(`Created ${created.role} key "${created.name}"${owner} (id ${created.id}, prefix ${created.prefix}${origins}):`);
         console.log(created.key);
         console.error('Store it now, in a secret manager: it is shown only this once, and Relance keeps only its hash.');
         return 0;
@@ -102,6 +146,16 @@ async function run(command: Command): Promise<number> {
         const keys = await listApiKeys(db);
         console.log(keys.length === 0 ? 'no API keys yet: npm run keys -- create --role write --name website' : formatTable(keys));
         return 0;
+      }
+      case 'origins': {
+        const outcome = await setApiKeyOrigins(db, command.id, command.allowedOrigins);
+        if (outcome === 'updated') {
+          const now = command.allowedOrigins === null ? 'no web page may use it' : `pages of ${command.allowedOrigins.join(', ')} may send with it`;
+          console.log(`Key ${command.id}: ${now} (running APIs apply it within 30 s, their cache).`);
+          return 0;
+        }
+        console.error(outcome === 'not_a_write_key' ? `Key ${command.id}: ${ORIGINS_NEED_A_WRITE_KEY}.` : `No active key with id ${command.id} (see npm run keys -- list).`);
+        return 1;
       }
       case 'revoke': {
         if (await revokeApiKey(db, command.id)) {

@@ -12,6 +12,7 @@ import * as m0010 from './0010_erasures.js';
 import * as m0011 from './0011_scoring_state_on_contacts.js';
 import * as m0012 from './0012_lean_ingestion_rows.js';
 import * as m0013 from './0013_identifiers_in_byte_order.js';
+import * as m0014 from './0014_browser_sources.js';
 import * as m0016 from './0016_console_users.js';
 import * as m0015 from './0015_accounts.js';
 
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0011_scoring_state_on_contacts': m0011,
   '0012_lean_ingestion_rows': m0012,
   '0013_identifiers_in_byte_order': m0013,
+  '0014_browser_sources': m0014,
   '0016_console_users': m0016,
   '0015_accounts': m0015,
 };

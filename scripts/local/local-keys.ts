@@ -3,8 +3,9 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { createApiKey, findActiveApiKey, type ApiKeyDatabase } from '../../db/api-key.repository.js';
+import { createApiKey, findActiveApiKey, setApiKeyOrigins, type ApiKeyDatabase } from '../../db/api-key.repository.js';
 import type { ApiKeyRole } from '../../db/api-key.types.js';
+import { LOCAL_BROWSER_ORIGINS } from '../../domain/browser-origins.js';
 
 // Local mode only. Production keys are created with `npm run keys` and shown once; here the
 // plaintext is kept in the data folder (owner-only) so every start, and the README's curl
@@ -42,12 +43,17 @@ async function ensureKey<DB extends ApiKeyDatabase>(
   saved: string | undefined,
   role: ApiKeyRole,
   name: string,
+  allowedOrigins: readonly string[] | null = null,
 ): Promise<{ key: string; created: boolean }> {
   if (saved !== undefined) {
     const active = await findActiveApiKey(db, saved);
-    if (active?.role === role) return { key: saved, created: false };
+    if (active?.role === role) {
+      // A key saved before browser sources existed gains the local origins; ones edited by hand stay.
+      if (allowedOrigins !== null && active.allowed_origins === null) await setApiKeyOrigins(db, active.id, allowedOrigins);
+      return { key: saved, created: false };
+    }
   }
-  const created = await createApiKey(db, { role, name });
+  const created = await createApiKey(db, { role, name, allowedOrigins });
   return { key: created.key, created: true };
 }
 
@@ -60,14 +66,16 @@ async function writePrivate(file: string, content: string): Promise<void> {
 }
 
 /**
- * The write key ("local website") and admin key ("local admin") of `npm start`'s local mode:
- * created on the first start and saved in `<dataDir>/local-keys.json` (mode 0600), read back and
+ * The write key ("local website") and admin key ("local admin") of `npm start`'s local mode.
+ * The write key is a browser source for pages served from this machine (http://localhost,
+ * 127.0.0.1 and [::1], any port), so a page on a local dev server can load analytics.js with it.
+ * Both are created on the first start and saved in `<dataDir>/local-keys.json` (mode 0600), read back and
  * checked on later starts, re-created when revoked or missing.
  */
 export async function ensureLocalKeys<DB extends ApiKeyDatabase>(db: Kysely<DB>, dataDir: string): Promise<LocalKeys> {
   const file = path.join(dataDir, LOCAL_KEYS_FILE);
   const saved = await readSaved(file);
-  const write = await ensureKey(db, saved.writeKey, 'write', 'local website');
+  const write = await ensureKey(db, saved.writeKey, 'write', 'local website', LOCAL_BROWSER_ORIGINS);
   const admin = await ensureKey(db, saved.adminKey, 'admin', 'local admin');
   const keys: LocalKeys = { writeKey: write.key, adminKey: admin.key };
   if (write.created || admin.created) {
