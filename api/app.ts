@@ -98,7 +98,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   const auth = createAuthenticator(deps.db, { session: consoleAuth.session });
   registerMetricsRoutes(app, { db: deps.db, temporalMetricsUrl: deps.temporalMetricsUrl });
   registerHealthRoutes(app, deps);
-  registerEventRoutes(app, { ingest, auth });
+  registerEventRoutes(app, { ingest, auth, db: deps.db });
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AliasEvent, GroupEvent, InboundEvent, IdentifyEvent, PageEvent, TrackEvent } from '../../domain/events.js';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
+import { createBrowserSources, SEGMENT_SHORT_PATHS } from '../browser-sources.js';
+import type { Db } from '../../db/connection.js';
 import { ErrorResponse, issuePath } from '../errors.js';
 import type { IngestService } from '../ingest.service.js';
 
@@ -35,9 +37,12 @@ const withIdentity = <T extends z.ZodObject>(schema: T) =>
     { message: 'userId or anonymousId is required', path: ['userId'] },
   );
 
-export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator }): void {
-  // Write keys send events; admin keys may too (imports, back-fills).
-  const writer = deps.auth.requireRole('write', 'admin');
+export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator; db: Db }): void {
+  // Write keys send events; admin keys may too (imports, back-fills). Browsers too: api/browser-sources.ts.
+  const browser = createBrowserSources(deps.db, deps.auth);
+  const writer = browser.ingestionHooks(deps.auth.requireRole('write', 'admin'));
+  // Each route also answers at the short path analytics.js posts to (/v1/t…), left out of /openapi.json.
+  const paths = (url: string) => [url, SEGMENT_SHORT_PATHS[url]].filter((path) => path !== undefined);
   const routes = [
     ['/v1/track', TrackEvent, 'Record an action a contact took'],
     ['/v1/identify', IdentifyEvent, 'Tie a visitor to who they are, with their traits'],
@@ -45,12 +50,14 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     ['/v1/group', GroupEvent, "Put a contact in an account (B2B company) with the account's traits: members carry them as account.<trait>"],
     ['/v1/alias', AliasEvent, 'Merge the profile known by previousId into the user'],
   ] as const;
+  browser.registerRoutes(app, [...routes.map(([url]) => url), '/v1/batch'].flatMap(paths));
   for (const [url, schema, summary] of routes) {
-    app.post(
-      url,
+    for (const path of paths(url)) app.post(
+      path,
       {
-        onRequest: writer,
+        ...writer,
         schema: {
+          hide: path !== url,
           summary,
           tags: ['ingestion'],
           body: withIdentity(schema),
@@ -64,12 +71,13 @@ export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestServ
     );
   }
 
-  app.post(
-    '/v1/batch',
+  for (const path of paths('/v1/batch')) app.post(
+    path,
     {
       bodyLimit: MAX_BATCH_BYTES,
-      onRequest: writer,
+      ...writer,
       schema: {
+        hide: path !== '/v1/batch',
         summary: `Up to ${MAX_BATCH_EVENTS} events (${MAX_BATCH_BYTES / 1024} KB): valid ones are stored, each invalid one is reported by index`,
         tags: ['ingestion'],
         body: BatchRequest,
