@@ -30,6 +30,8 @@ export interface MessagingOptions {
   senders?: Readonly<Record<string, SenderIdentity>>;
   /** The mailto: half of List-Unsubscribe; defaults to unsubscribe@ the sender's domain. */
   unsubscribeMailto?: string;
+  /** The sender's site as templates name it (`{{ site.name }}`, `{{ site.url }}`: SITE_NAME, SITE_URL). */
+  site?: { name?: string; url?: string };
 }
 
 export interface EmailDependencies {
@@ -194,6 +196,7 @@ export function createEmailActivities(deps: EmailDependencies) {
       ...input.data,
       ...notice?.data,
       contact: traits,
+      ...(messaging.site === undefined ? {} : { site: messaging.site }),
       unsubscribe_url: links.unsubscribeUrl,
       preferences_url: links.preferencesUrl,
       ...(links.confirmUrl === undefined ? {} : { confirm_url: links.confirmUrl }),
@@ -253,7 +256,7 @@ export function createEmailActivities(deps: EmailDependencies) {
 
 /** The send path's options from the process configuration. */
 export function messagingFromConfig(
-  config: Pick<Config, 'MARKETING_PER_WEEK' | 'MARKETING_OVER_BUDGET' | 'QUIET_HOURS' | 'DEFAULT_TIMEZONE' | 'MAIL_SENDERS' | 'UNSUBSCRIBE_MAILTO'>,
+  config: Pick<Config, 'MARKETING_PER_WEEK' | 'MARKETING_OVER_BUDGET' | 'QUIET_HOURS' | 'DEFAULT_TIMEZONE' | 'MAIL_SENDERS' | 'UNSUBSCRIBE_MAILTO' | 'SITE_NAME' | 'SITE_URL'>,
   secret: string,
   publicUrl: string,
 ): MessagingOptions {
@@ -263,5 +266,6 @@ export function messagingFromConfig(
     policy: { marketingPerWeek: config.MARKETING_PER_WEEK, overBudget: config.MARKETING_OVER_BUDGET, quietHours: config.QUIET_HOURS, defaultTimeZone: config.DEFAULT_TIMEZONE },
     senders: config.MAIL_SENDERS,
     ...(config.UNSUBSCRIBE_MAILTO === undefined ? {} : { unsubscribeMailto: config.UNSUBSCRIBE_MAILTO }),
+    site: { ...(config.SITE_NAME === undefined ? {} : { name: config.SITE_NAME }), ...(config.SITE_URL === undefined ? {} : { url: config.SITE_URL.replace(/\/+$/, '') }) },
   };
 }

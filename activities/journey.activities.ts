@@ -11,12 +11,16 @@ import type { JourneyRunStatusColumn } from '../db/journey.types.js';
 import { enqueueIntents } from '../db/outbox.repository.js';
 import type { ContactFacts, FactsRequest } from '../domain/journeys/evaluate.js';
 import { LifecycleStage, stageOrVisitor } from '../domain/scoring/lifecycle.js';
-import { mergeTraits, traitValues } from '../domain/traits.js';
+import { traitValues } from '../domain/traits.js';
+import { applyTraitChanges } from '../db/contact.queries.js';
+import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { JourneyVisitOutcome } from '../workflows/journey.contract.js';
 import { signedWebhookHeaders } from './webhook-signature.js';
 
 export interface JourneyDependencies {
   db: Db;
+  /** The scoring model a `set_trait` re-scores fit with. */
+  models: ScoringModelStore;
   /** Signs webhook calls (HMAC-SHA256); a webhook node fails without retrying when none is configured. */
   webhookSecret?: string | undefined;
 }
@@ -153,28 +157,11 @@ export function createJourneyActivities(deps: JourneyDependencies) {
    * is audited and the journey carries on.
    */
   async function setContactTrait(input: { contactId: string; trait: string; value: unknown; journeyId: string; nodeId: string; at: string }): Promise<{ outcome: 'applied' | 'unchanged' | 'refused' }> {
-    const contact = await canonicalContact(deps.db, input.contactId);
-    const actor = `journey ${input.journeyId} node ${input.nodeId}`;
-    return deps.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('contacts').select('traits').where('id', '=', contact.id).forUpdate().executeTakeFirstOrThrow();
-      const merged = mergeTraits(row.traits, { [input.trait]: input.value }, 'journey', input.at);
-      const [refused] = merged.protected;
-      if (refused !== undefined) {
-        await trx
-          .insertInto('trait_changes')
-          .values({ contact_id: contact.id, trait: input.trait, before: JSON.stringify(refused.kept), after: JSON.stringify(refused.refused), outcome: 'refused', actor })
-          .execute();
-        return { outcome: 'refused' as const };
-      }
-      const [change] = merged.changed;
-      if (change === undefined) return { outcome: 'unchanged' as const };
-      await trx.updateTable('contacts').set({ traits: JSON.stringify(merged.traits), updated_at: new Date(input.at) }).where('id', '=', contact.id).execute();
-      await trx
-        .insertInto('trait_changes')
-        .values({ contact_id: contact.id, trait: input.trait, before: change.before === undefined ? null : JSON.stringify(change.before), after: JSON.stringify(change.after), outcome: 'applied', actor })
-        .execute();
-      return { outcome: 'applied' as const };
-    });
+    // The same write as any declared trait: audited, the e-mail column and fit kept in step, stage moves recorded.
+    const at = new Date(input.at);
+    const result = await applyTraitChanges(deps.db, input.contactId, { [input.trait]: input.value }, { source: 'journey', actor: `journey ${input.journeyId} node ${input.nodeId}`, at, model: await deps.models.active(at.getTime()) });
+    if (result === undefined) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} does not exist`, 'ContactNotFound');
+    return { outcome: result.refused.length > 0 ? 'refused' : result.changed.length > 0 ? 'applied' : 'unchanged' };
   }
 
   async function issueCoupon(input: IssueCouponInput): Promise<{ code: string; expiresAt: string }> {

@@ -47,7 +47,16 @@ export function createIngestService(db: Db, models: ScoringModelStore, dispatche
     return writeOne(normalizeEvent(event, receivedAt));
   }
 
-  return { ingest, ingestOne };
+  /**
+   * Events Relance produces itself from a contact's actions on its own pages (a click, an open, an
+   * unsubscribe through a signed link): already normalised, through the same write as API events,
+   * so scoring, consent and journeys hear them alike.
+   */
+  function record(events: readonly NormalizedEvent[]): Promise<IngestResult[]> {
+    return events.length === 0 ? Promise.resolve([]) : write([...events]);
+  }
+
+  return { ingest, ingestOne, record };
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;

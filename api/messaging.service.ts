@@ -1,10 +1,8 @@
 import type { Db } from '../db/connection.js';
 import { ensureEmailIdentity, setSubscriptions } from '../db/consent.repository.js';
 import { findContact } from '../db/contact.repository.js';
-import { storeEvents } from '../db/ingestion.js';
-import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { SubscriptionStatus } from '../domain/send-policy.js';
-import type { OutboxDispatcher } from './orchestrator.js';
+import type { IngestService } from './ingest.service.js';
 
 /** What the API needs to answer signed links: the secret that signed them. */
 export interface LinkSettings {
@@ -13,22 +11,19 @@ export interface LinkSettings {
 
 /**
  * Consent changes and e-mail engagement coming back through links. Each becomes an event through the
- * normal ingestion path, so scoring and journeys see clicks, opens and unsubscribes like any event.
+ * ingestion service, the one write path of API events too, so scoring and journeys (a nurture
+ * waiting for `email_clicked`) hear clicks, opens and unsubscribes like any event.
  */
-export function createMessagingService(db: Db, models: ScoringModelStore, dispatcher: OutboxDispatcher) {
+export function createMessagingService(db: Db, ingest: IngestService) {
   /** Stores one event for a contact, attributed through its e-mail address; false when the contact has none left. */
   async function recordContactEvent(contactId: string, event: { messageId: string; type: string; properties: Record<string, unknown> }, now: Date): Promise<boolean> {
     const contact = await findContact(db, contactId);
     if (contact?.email === null || contact === undefined) return false;
     await ensureEmailIdentity(db, contact.id, contact.email);
     const at = now.toISOString();
-    const { outboxIds } = await storeEvents(
-      db,
-      [{ messageId: event.messageId, type: event.type, userId: null, anonymousId: null, occurredAt: at, receivedAt: at, properties: event.properties, traits: { email: contact.email }, context: { source: 'relance-link' } }],
-      await models.active(now.getTime()),
-      now,
-    );
-    await dispatcher.dispatchNow(outboxIds);
+    await ingest.record([
+      { messageId: event.messageId, type: event.type, userId: null, anonymousId: null, occurredAt: at, receivedAt: at, properties: event.properties, traits: { email: contact.email }, context: { source: 'relance-link' } },
+    ]);
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { engagementScoreAt, fitScore, type CompiledScoringModel } from '../domain/scoring/index.js';
 import type { TraitCondition } from '../domain/newsletter.js';
-import { mergeTraits, type Traits } from '../domain/traits.js';
+import { mergeTraits, type Traits, type TraitSource } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { recordStageChanges, refreshContacts } from './contact-scoring.js';
 import { canonicalContactIds } from './ingestion.js';
@@ -167,33 +167,43 @@ export async function funnel(db: Db, from: Date, to: Date, stages: readonly stri
 }
 
 /** A rep's (or admin's) edit of traits: source `sales`, so no automatic update overwrites it; audited. */
-export async function setTraitsBySales(
+/**
+ * The one write of declared traits outside ingestion (a rep's edit, a journey's `set_trait`): merged
+ * by the source's precedence, every change and refusal audited, the e-mail column kept in step, fit
+ * and stage recomputed, and the stage moves' `stage_changed` events and intents written, as ingestion
+ * does for an identify. Returns the outbox ids to dispatch.
+ */
+export async function applyTraitChanges(
   db: Db,
   requestedId: string,
   values: Record<string, unknown>,
-  actor: string,
-  at: Date,
-  model: CompiledScoringModel,
+  change: { source: TraitSource; actor: string; at: Date; model: CompiledScoringModel },
 ) {
   const contactId = (await canonicalContactIds(db, [requestedId])).get(requestedId);
   if (contactId === undefined) return undefined;
+  const { source, actor, at, model } = change;
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('contacts').select(['traits']).where('id', '=', contactId).forUpdate().executeTakeFirstOrThrow();
-    const merged = mergeTraits(row.traits, values, 'sales', at.toISOString());
+    const merged = mergeTraits(row.traits, values, source, at.toISOString());
     const traits: Traits = merged.traits;
+    const audit = [
+      ...merged.changed.map((entry) => ({ contact_id: contactId, trait: entry.trait, before: entry.before === undefined ? null : JSON.stringify(entry.before), after: JSON.stringify(entry.after), outcome: 'applied' as const, actor })),
+      ...merged.protected.map((entry) => ({ contact_id: contactId, trait: entry.trait, before: JSON.stringify(entry.kept), after: JSON.stringify(entry.refused), outcome: 'refused' as const, actor })),
+    ];
+    if (audit.length > 0) await trx.insertInto('trait_changes').values(audit).execute();
+    if (merged.changed.length === 0) return { contactId, traits, changed: merged.changed, refused: merged.protected, outboxIds: [] as number[] };
     const email = traits['email']?.value;
     await trx.updateTable('contacts').set({ traits: JSON.stringify(traits), email: typeof email === 'string' ? email : null, updated_at: at }).where('id', '=', contactId).execute();
-    if (merged.changed.length > 0) {
-      await trx
-        .insertInto('trait_changes')
-        .values(merged.changed.map((change) => ({ contact_id: contactId, trait: change.trait, before: change.before === undefined ? null : JSON.stringify(change.before), after: JSON.stringify(change.after), outcome: 'applied' as const, actor })))
-        .execute();
-    }
     // A verified job title or company size changes fit, and fit can qualify a lead.
     const changes = await refreshContacts(trx, [contactId], model, at);
     const outboxIds = await enqueueIntents(trx, await recordStageChanges(trx, changes, at));
-    return { contactId, traits, outboxIds };
+    return { contactId, traits, changed: merged.changed, refused: merged.protected, outboxIds };
   });
+}
+
+/** A rep's edit: sales values are never overwritten by automatic updates. */
+export function setTraitsBySales(db: Db, requestedId: string, values: Record<string, unknown>, actor: string, at: Date, model: CompiledScoringModel) {
+  return applyTraitChanges(db, requestedId, values, { source: 'sales', actor, at, model });
 }
 
 export async function traitHistory(db: Db, contactId: string) {

@@ -7,7 +7,7 @@ import { combineTraits, mergeTraits, personTraitsFrom, type Traits } from '../do
 import type { Db } from './connection.js';
 import { groupTraitEntries, moveMemberships, otherMembers, readGroupCalls, writeGroupCalls } from './accounts.js';
 import { insertEventRows, typedArray, unnestRows } from './bulk-insert.js';
-import { lockScoringContacts, newScoringContact, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from './contact-scoring.js';
+import { lockScoringContacts, newScoringContact, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents, type StageChange } from './contact-scoring.js';
 import { listSubscriptions, setSubscriptionsIn } from './consent.repository.js';
 import type { ContactIdentityTable, Database } from './database.js';
 import { enqueueIntents, type OrchestrationIntent } from './outbox.repository.js';
@@ -68,7 +68,7 @@ export async function canonicalContactIds(db: Db | Trx, ids: readonly string[]):
  * score is recomputed from the union of the events. `from` stays as a pointer, so workflows started
  * for it keep working on the merged contact.
  */
-async function mergeContact(trx: Trx, from: string, into: string, reason: string, now: Date): Promise<void> {
+async function mergeContact(trx: Trx, from: string, into: string, reason: string, now: Date): Promise<StageChange | undefined> {
   const rows = await trx.selectFrom('contacts').select(['id', 'traits', 'stage', 'last_activity_at']).where('id', 'in', [from, into]).execute();
   const source = rows.find((row) => row.id === from);
   const target = rows.find((row) => row.id === into);
@@ -91,11 +91,15 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
   const sourceStage = stageOrVisitor(source.stage);
   const targetStage = stageOrVisitor(target.stage);
   const stage = order.indexOf(sourceStage) > order.indexOf(targetStage) ? sourceStage : targetStage;
+  let stageChange: StageChange | undefined;
   if (stage !== targetStage) {
-    await trx
+    const stageReason = `merged with profile ${from}, which was ${stage}`;
+    const transition = await trx
       .insertInto('stage_transitions')
-      .values({ contact_id: into, from_stage: targetStage, to_stage: stage, reason: `merged with profile ${from}, which was ${stage}`, actor: 'identity', occurred_at: now })
-      .execute();
+      .values({ contact_id: into, from_stage: targetStage, to_stage: stage, reason: stageReason, actor: 'identity', occurred_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    stageChange = { contactId: into, from: targetStage, to: stage, reason: stageReason, transitionId: Number(transition.id) };
   }
   const email = traits['email']?.value;
   const lastActivity = [source.last_activity_at, target.last_activity_at].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
@@ -107,6 +111,7 @@ async function mergeContact(trx: Trx, from: string, into: string, reason: string
   await trx.updateTable('contacts').set({ merged_into: into, scoring_state: null, updated_at: now }).where((eb) => eb.or([eb('id', '=', from), eb('merged_into', '=', from)])).execute();
   await trx.updateTable('contact_merges').set({ into_contact_id: into }).where('into_contact_id', '=', from).execute();
   await trx.insertInto('contact_merges').values({ from_contact_id: from, into_contact_id: into, reason }).onConflict((oc) => oc.doNothing()).execute();
+  return stageChange;
 }
 
 /**
@@ -281,8 +286,11 @@ async function storeFresh(
   for (const id of created) contacts.set(id, newScoringContact(id, now));
 
   const needsRescore = new Set<string>();
+  const mergeStageChanges: StageChange[] = [];
   for (const merge of merges) {
-    await mergeContact(trx, merge.from, resolve(merge.into), merge.reason, now);
+    const moved = await mergeContact(trx, merge.from, resolve(merge.into), merge.reason, now);
+    // A merge that moves the stage is a stage move like any other: its `stage_changed` event and intents follow.
+    if (moved !== undefined) mergeStageChanges.push(moved);
     needsRescore.add(resolve(merge.into));
   }
   const finalContact = contactPerEvent.map(resolve);
@@ -396,7 +404,7 @@ async function storeFresh(
       if (change.to === 'pending') intents.push({ kind: 'subscription_confirmation', contactId, topic: change.topic, requestedAt: now.toISOString() });
     }
   }
-  intents.push(...(await recordStageChanges(trx, stageChanges, now)));
+  intents.push(...(await recordStageChanges(trx, [...mergeStageChanges, ...stageChanges], now)));
   if (journeyEventTypes.size > 0) {
     events.forEach((event, index) => {
       const eventId = eventIdOf.get(event.messageId);

@@ -82,6 +82,9 @@ export const Config = z.object({
       }
     })
     .pipe(z.record(z.string().regex(/^[a-z0-9_-]+$/), z.object({ from: z.string().min(3), replyTo: z.string().min(3).optional() }).strict())),
+  /** The site e-mails speak for: `{{ site.name }}` in footers, `{{ site.url }}` behind the built-in templates' buttons. */
+  SITE_NAME: optional(z.string().min(1).max(200)),
+  SITE_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[/path]')),
   /** The mailto: half of List-Unsubscribe; defaults to unsubscribe@ the sender's domain. */
   UNSUBSCRIBE_MAILTO: optional(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address')),
 });

@@ -12,6 +12,9 @@ import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { bundleWorkflows, createDevServerEnvironment } from './temporal.js';
 
+/** The site the engine's e-mails speak for (SITE_NAME, SITE_URL): the built-in templates' buttons link to it. */
+export const ENGINE_SITE = { name: 'Relance Test Shop', url: 'https://shop.relance.test' };
+
 export interface RunningEngine {
   baseUrl: string;
   app: ApiInstance;
@@ -64,7 +67,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' } } }),
+    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' }, site: ENGINE_SITE } }),
   });
   const running = worker.run();
   const app = await buildApp({

@@ -129,7 +129,7 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     const dee = await contact('Dee');
     await subscribe(dee.id, 'product_news');
     // What the satisfaction journey's set_trait node does for a detractor.
-    const journeys = createJourneyActivities({ db: database.db });
+    const journeys = createJourneyActivities({ db: database.db, models: new ScoringModelStore(database.db) });
     await journeys.setContactTrait({ contactId: dee.id, trait: 'marketing_paused', value: true, journeyId: 'satisfaction', nodeId: 'pause_marketing', at: noon.toISOString() });
     const paused = await activitiesAt(noon).sendEmail({ cause: 'test/news/dee-1', contactId: dee.id, template: 'product-news' });
     expect(paused).toEqual({ status: 'skipped', emailId: emailIdFor('test/news/dee-1'), reason: 'marketing paused' });
