@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { Traits } from '../domain/traits.js';
 import type { AccountMemberTable, AccountTable } from './account.types.js';
 import type { ApiKeyTable } from './api-key.types.js';
+import type { CouponCampaignTable, CouponPoolCodeTable, CouponRedemptionTable } from './coupon.types.js';
 import type { CrmDeliveryTable, HandoffActionTable, HandoffTable, RoutingCursorTable, RoutingRulesTable, SalesRepTable } from './handoff.types.js';
 import type { CouponTable, JourneyNodeVisitTable, JourneyRunTable } from './journey.types.js';
 import type { JourneyEntryTable, JourneyTable, JourneyVersionTable } from './journey-catalog.types.js';
@@ -193,6 +194,9 @@ export interface Database {
   journey_runs: JourneyRunTable;
   journey_node_visits: JourneyNodeVisitTable;
   coupons: CouponTable;
+  coupon_campaigns: CouponCampaignTable;
+  coupon_pool_codes: CouponPoolCodeTable;
+  coupon_redemptions: CouponRedemptionTable;
   journeys: JourneyTable;
   journey_versions: JourneyVersionTable;
   journey_entries: JourneyEntryTable;

@@ -44,5 +44,10 @@ export interface CouponTable {
   category: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   expires_at: Timestamp;
+  /** The first redemption; `coupon_redemptions` holds every one. */
   redeemed_at: Timestamp | null;
+  /** Null for the coupons journeys issued with terms of their own (before campaigns, or without one). */
+  campaign_id: ColumnType<string | null, string | null | undefined, never>;
+  valid_from: ColumnType<Date | null, Date | string | null | undefined, never>;
+  uses_allowed: ColumnType<number, number | undefined, never>;
 }

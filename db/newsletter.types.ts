@@ -17,6 +17,8 @@ export interface NewsletterTable {
   updated_at: Timestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** Each recipient's copy carries a code of this campaign (`{{ coupon.code }}`), issued at send time. */
+  coupon_campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One row per recipient, under a unique (newsletter_id, contact_id): each is counted exactly once. */

@@ -13,8 +13,9 @@ import * as m0011 from './0011_scoring_state_on_contacts.js';
 import * as m0012 from './0012_lean_ingestion_rows.js';
 import * as m0013 from './0013_identifiers_in_byte_order.js';
 import * as m0014 from './0014_browser_sources.js';
-import * as m0016 from './0016_console_users.js';
 import * as m0015 from './0015_accounts.js';
+import * as m0016 from './0016_console_users.js';
+import * as m0017 from './0017_coupon_campaigns.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
 // bundle and their order is reviewed. Names sort in the order they run.
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0012_lean_ingestion_rows': m0012,
   '0013_identifiers_in_byte_order': m0013,
   '0014_browser_sources': m0014,
-  '0016_console_users': m0016,
   '0015_accounts': m0015,
+  '0016_console_users': m0016,
+  '0017_coupon_campaigns': m0017,
 };
