@@ -51,7 +51,7 @@ const MESSAGES = {
   scheme: 'malformed Authorization header: unsupported scheme, use Basic or Bearer',
   base64: 'malformed Basic credentials: not valid base64',
   emptyBasic: 'malformed Basic credentials: no key, send it as the username (empty password) or as the password',
-  notAKey: 'malformed API key: a Relance key is rlw_, rla_ or rls_ followed by 32 letters and digits',
+  notAKey: 'malformed API key: a Relance key is rlw_, rla_, rls_ or rlp_ followed by 32 letters and digits',
   unknown: 'unknown API key',
   revoked: 'this API key has been revoked',
 } as const;
@@ -102,6 +102,7 @@ const ROLE_LIMITS: Record<Role, string> = {
   write: 'a write key can only send events',
   admin: 'an admin key is not accepted here',
   sales: 'a sales key can only work on its own leads',
+  shop: 'a shop key can only check and redeem coupons',
 };
 
 function describeRoles(roles: readonly Role[]): string {

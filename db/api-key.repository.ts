@@ -21,14 +21,14 @@ export interface CreatedApiKey {
   allowedOrigins: string[] | null;
 }
 
-const KEY_PREFIXES: Record<ApiKeyRole, string> = { write: 'rlw_', admin: 'rla_', sales: 'rls_' };
+const KEY_PREFIXES: Record<ApiKeyRole, string> = { write: 'rlw_', admin: 'rla_', sales: 'rls_', shop: 'rlp_' };
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SECRET_LENGTH = 32;
 const DISPLAY_PREFIX_LENGTH = 12;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A Relance key: `rlw_` (write), `rla_` (admin) or `rls_` (sales), then 32 base62 characters (~190 bits). */
-export const API_KEY_PATTERN = /^rl[was]_[0-9A-Za-z]{32}$/;
+/** A Relance key: `rlw_` (write), `rla_` (admin), `rls_` (sales) or `rlp_` (shop: point of sale), then 32 base62 characters (~190 bits). */
+export const API_KEY_PATTERN = /^rl[wasp]_[0-9A-Za-z]{32}$/;
 
 export function looksLikeApiKey(candidate: string): boolean {
   return API_KEY_PATTERN.test(candidate);

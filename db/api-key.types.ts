@@ -1,8 +1,8 @@
 import type { Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from './database.js';
 
-/** What a key may do: `write` only sends events, `admin` reads and configures, `sales` works its owner's leads. */
-export type ApiKeyRole = 'write' | 'admin' | 'sales';
+/** What a key may do: `write` only sends events, `admin` reads and configures, `sales` works its owner's leads, `shop` checks and redeems coupons (a checkout, a till). */
+export type ApiKeyRole = 'write' | 'admin' | 'sales' | 'shop';
 
 /** Keys are stored as their SHA-256 only: a leaked table or backup holds no usable key. */
 export interface ApiKeyTable {

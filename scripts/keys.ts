@@ -10,7 +10,7 @@ import { ConfigError, parseConfig, requireSetting } from '../domain/config.js';
 // creation; the database keeps only its hash.
 
 const USAGE = `usage:
-  npm run keys -- create --role write|admin|sales --name NAME [--owner REP_OR_TEAM] [--origins ORIGIN,…]
+  npm run keys -- create --role write|admin|sales|shop --name NAME [--owner REP_OR_TEAM] [--origins ORIGIN,…]
   npm run keys -- origins ID --origins ORIGIN,…|none
   npm run keys -- list
   npm run keys -- revoke ID
@@ -18,13 +18,14 @@ const USAGE = `usage:
   write  sends events only (one per source: website, shop, CRM)
   admin  reads and configures everything
   sales  one rep's or team's key (--owner required)
+  shop   a checkout's or till's key: checks and redeems coupons
 
   --origins  the web pages a write key may send from (analytics.js in the browser), e.g.
              https://shop.example,https://www.shop.example; http://localhost:* for any port;
              * for any page at all. Write keys only; none removes them.`;
 
 const CreateOptions = z.object({
-  role: z.enum(['write', 'admin', 'sales'], { error: 'expected --role write, admin or sales' }),
+  role: z.enum(['write', 'admin', 'sales', 'shop'], { error: 'expected --role write, admin, sales or shop' }),
   name: z.string({ error: 'expected --name NAME' }).trim().min(1, 'expected --name NAME'),
   owner: z.string().trim().min(1, '--owner must not be empty').optional(),
   origins: z.string().optional(),

@@ -65,6 +65,9 @@ describe('API keys', () => {
       const sales = await createApiKey(db, { name: 'Marie', role: 'sales', owner: 'team-west' });
       expect(admin.key).toMatch(/^rla_/);
       expect(sales.key).toMatch(/^rls_/);
+      const till = await createApiKey(db, { name: 'till 1', role: 'shop' });
+      expect(till.key).toMatch(/^rlp_[0-9A-Za-z]{32}$/);
+      expect(await findActiveApiKey(db, till.key)).toMatchObject({ role: 'shop', owner: null });
       expect(await findActiveApiKey(db, sales.key)).toMatchObject({ role: 'sales', owner: 'team-west' });
       await expect(createApiKey(db, { name: 'Paul', role: 'sales' })).rejects.toThrow('a sales key needs an owner');
     });
@@ -253,7 +256,7 @@ describe('API keys', () => {
     });
 
     it('explains its usage on a bad command line', () => {
-      expect(keys('create', '--role', 'root', '--name', 'x')).toMatchObject({ status: 2, stderr: expect.stringContaining('--role write, admin or sales') });
+      expect(keys('create', '--role', 'root', '--name', 'x')).toMatchObject({ status: 2, stderr: expect.stringContaining('--role write, admin, sales or shop') });
     });
   });
 
