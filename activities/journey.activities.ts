@@ -4,6 +4,7 @@ import { Liquid } from 'liquidjs';
 import type { Db } from '../db/connection.js';
 import { recordStageChanges } from '../db/contact-scoring.js';
 import { findContact } from '../db/contact.repository.js';
+import { findCampaign, issueCampaignCoupon, PoolEmptyError } from '../db/coupon-campaign.repository.js';
 import { issueCoupon as insertCoupon } from '../db/coupon.repository.js';
 import { ENDED, recordJourneyVisit as insertVisit, setJourneyRunStatus } from '../db/journey-run.repository.js';
 import { journeyExits } from '../telemetry/metrics.js';
@@ -49,8 +50,10 @@ export interface JourneyCause {
 }
 
 export interface IssueCouponInput extends JourneyCause {
-  discount: { kind: 'percent'; percent: number } | { kind: 'amount'; amount: number; currency: string };
-  validityDays: number;
+  /** The campaign the node names: its terms and codes. Without one, the node's own terms below. */
+  campaign?: string;
+  discount?: { kind: 'percent'; percent: number } | { kind: 'amount'; amount: number; currency: string } | undefined;
+  validityDays?: number | undefined;
   category?: string;
   /** The workflow's clock: validity counts from journey time. */
   at: string;
@@ -166,6 +169,10 @@ export function createJourneyActivities(deps: JourneyDependencies) {
 
   async function issueCoupon(input: IssueCouponInput): Promise<{ code: string; expiresAt: string }> {
     const contact = await canonicalContact(deps.db, input.contactId);
+    if (input.campaign !== undefined) return issueFromCampaign(input.campaign, contact.id, input);
+    if (input.discount === undefined || input.validityDays === undefined) {
+      throw ApplicationFailure.nonRetryable(`issue_coupon node ${input.nodeId} names neither a campaign nor a discount and validity`, 'InvalidCouponNode');
+    }
     const coupon = await insertCoupon(deps.db, {
       cause: input.cause,
       contactId: contact.id,
@@ -176,6 +183,21 @@ export function createJourneyActivities(deps: JourneyDependencies) {
       expiresAt: new Date(new Date(input.at).getTime() + input.validityDays * DAY_MS),
     });
     return { code: coupon.code, expiresAt: coupon.expiresAt.toISOString() };
+  }
+
+  async function issueFromCampaign(campaignId: string, contactId: string, input: IssueCouponInput): Promise<{ code: string; expiresAt: string }> {
+    const campaign = await findCampaign(deps.db, campaignId);
+    // Publishing checks that the campaign exists; one missing now will not appear by retrying.
+    if (campaign === undefined) throw ApplicationFailure.nonRetryable(`coupon campaign ${campaignId} does not exist`, 'CouponCampaignNotFound');
+    try {
+      const coupon = await issueCampaignCoupon(deps.db, campaign, { contactId, cause: input.cause, journeyId: input.journeyId, issuedAt: new Date(input.at) });
+      return { code: coupon.code, expiresAt: coupon.expiresAt.toISOString() };
+    } catch (error) {
+      // An empty pool fills again when the shop imports codes: the activity retries until then, and
+      // the contact gets a code, late rather than never.
+      if (error instanceof PoolEmptyError) throw ApplicationFailure.retryable(error.message, 'CouponPoolEmpty');
+      throw error;
+    }
   }
 
   /** Writes the hand-off intent; the orchestrator starts the sales hand-off from it. Idempotent per cause. */

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
 import type { InFlightPolicy, JourneyStatus } from '../db/journey-catalog.types.js';
+import { existingCampaignIds } from '../db/coupon-campaign.repository.js';
 import {
   createJourneyDraft,
   findJourney,
@@ -63,6 +64,16 @@ function validateFor(journeyId: string, input: unknown): JourneyDefinition {
     throw new InvalidJourneyError([{ nodeId: JOURNEY_LEVEL, reason: `id: "${validation.definition.id}" does not match the journey "${journeyId}"` }]);
   }
   return validation.definition;
+}
+
+/** A draft may name a campaign not created yet; a published journey may not: its coupons would never come. */
+async function requireCampaigns(db: Db, definition: JourneyDefinition): Promise<void> {
+  const named = Object.entries(definition.nodes).flatMap(([nodeId, node]) => (node.type === 'issue_coupon' && node.campaign !== undefined ? [{ nodeId, campaign: node.campaign }] : []));
+  const existing = await existingCampaignIds(db, named.map((n) => n.campaign));
+  const missing = named.filter((n) => !existing.has(n.campaign));
+  if (missing.length > 0) {
+    throw new InvalidJourneyError(missing.map((n) => ({ nodeId: n.nodeId, reason: `campaign: no coupon campaign "${n.campaign}" (create it with POST /v1/coupon-campaigns)` })));
+  }
 }
 
 export interface JourneyTemplate {
@@ -182,6 +193,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
       const journey = (await findJourney(deps.db, id)) ?? notFound(id);
       if (journey.draft === null) throw new HttpError(409, 'no_draft', `journey ${id} has no draft to publish: PUT /v1/journeys/${id}/draft first`);
       const definition = validateFor(id, journey.draft);
+      await requireCampaigns(deps.db, definition);
       const policy = options.inFlightPolicy ?? journey.inFlightPolicy;
       const nodeMap = options.nodeMap ?? {};
       if (policy === 'move_to_new') checkNodeMap(nodeMap, definition, await olderNodeIds(id, Number.MAX_SAFE_INTEGER));

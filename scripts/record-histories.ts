@@ -341,6 +341,22 @@ export const SCENARIOS: Scenario[] = [
     },
   }),
   scenario({
+    workflowType: 'journeyWorkflow',
+    scenario: 'coupon-from-campaign',
+    workflowId: journeyWorkflowId('replay-campaign-coupon', contactId(304)),
+    args: [{ journeyId: 'replay-campaign-coupon', version: 1, definition: campaignCouponJourney(), contactId: contactId(304), entryEvent: { eventId: '9301', type: 'signed_up', properties: {} } }],
+    activities: {
+      recordJourneyVisit: async () => undefined,
+      sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }),
+      // Fails the recording if the node's campaign does not reach the activity (the patched path).
+      issueCoupon: async (input) => {
+        if (input.campaign !== 'spring') throw ApplicationFailure.nonRetryable(`expected campaign spring, got ${String(input.campaign)}`);
+        return { code: 'SPRING-REPLAY23', expiresAt: '2026-12-01T00:00:00.000Z' };
+      },
+    },
+    outcome: 'completed',
+  }),
+  scenario({
     workflowType: 'journeyCohortSimulationWorkflow',
     scenario: 'nurture-cohort',
     workflowId: 'simulation-replay-inbound-nurture-cohort-0',
@@ -382,6 +398,24 @@ function everyNodeJourney() {
     },
   });
   if (!result.ok) throw new Error(`replay-every-node: ${JSON.stringify(result.issues)}`);
+  return result.definition;
+}
+
+/** An issue_coupon node drawing from a campaign: the path behind the `issue-coupon-from-campaign` patch. */
+function campaignCouponJourney() {
+  const result = validateJourneyDefinition({
+    schemaVersion: 1,
+    id: 'replay-campaign-coupon',
+    name: 'Coupon from a campaign',
+    entry: { kind: 'event', event: 'signed_up' },
+    start: 'coupon',
+    nodes: {
+      coupon: { type: 'issue_coupon', campaign: 'spring', next: 'mail' },
+      mail: { type: 'send_email', template: 'birthday-offer', next: 'done' },
+      done: { type: 'exit' },
+    },
+  });
+  if (!result.ok) throw new Error(`replay-campaign-coupon: ${JSON.stringify(result.issues)}`);
   return result.definition;
 }
 

@@ -103,7 +103,8 @@ export async function journeyCohortSimulationWorkflow(input: JourneyCohortSimula
       issueCoupon: ({ visit, node, at }) =>
         Promise.resolve({
           code: `SIM-${index.toString().padStart(6, '0')}-${visit}`,
-          expiresAt: new Date(Date.parse(at) + node.validityDays * DAY_MS).toISOString(),
+          // A campaign's validity is not in the definition; a dry run only needs a date.
+          expiresAt: new Date(Date.parse(at) + (node.validityDays ?? 0) * DAY_MS).toISOString(),
         }),
       handOff: () => resolved,
       callWebhook: () => webhookCompleted,

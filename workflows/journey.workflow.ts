@@ -1,4 +1,4 @@
-import { ActivityFailure, condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { createJourneyRun, NODES_PER_EXECUTION } from './journey-interpreter.js';
 import {
@@ -82,6 +82,9 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
           contactId: input.contactId,
           journeyId: input.journeyId,
           nodeId,
+          // Only a node that names a campaign asks the patch, and no such node ran before it: every
+          // older history replays the node as it ran, with the same activity input.
+          ...(node.campaign !== undefined && patched('issue-coupon-from-campaign') ? { campaign: node.campaign } : {}),
           discount: node.discount,
           validityDays: node.validityDays,
           ...(node.category === undefined ? {} : { category: node.category }),

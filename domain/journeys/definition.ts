@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CampaignId, CouponDiscount } from '../coupons.js';
 import { LifecycleStage } from '../scoring/lifecycle.js';
 import { parseDuration } from './duration.js';
 
@@ -209,17 +210,29 @@ export const SetTraitNode = z.object({
   next,
 });
 
-export const IssueCouponNode = z.object({
-  type: z.literal('issue_coupon'),
-  discount: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('percent'), percent: z.number().positive().max(100) }),
-    z.object({ kind: z.literal('amount'), amount: z.number().positive(), currency: z.string().regex(/^[A-Z]{3}$/, 'currency: ISO 4217, e.g. "EUR"') }),
-  ]),
-  validityDays: z.number().int().positive().max(3650),
-  /** Product category the coupon applies to (cross-sell); every product when absent. */
-  category: z.string().min(1).optional(),
-  next,
-});
+// Two forms, both valid forever: terms of the node's own (discount, validityDays, category: the
+// only form before campaigns), or `campaign`, whose terms, codes and report the coupon then shares.
+export const IssueCouponNode = z
+  .object({
+    type: z.literal('issue_coupon'),
+    /** The coupon campaign the code is drawn from (POST /v1/coupon-campaigns). */
+    campaign: CampaignId.optional(),
+    discount: CouponDiscount.optional(),
+    validityDays: z.number().int().positive().max(3650).optional(),
+    /** Product category the coupon applies to (cross-sell); every product when absent. */
+    category: z.string().min(1).optional(),
+    next,
+  })
+  .superRefine((node, ctx) => {
+    if (node.campaign !== undefined) {
+      for (const key of ['discount', 'validityDays', 'category'] as const) {
+        if (node[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `the campaign "${node.campaign}" sets it: remove ${key} or campaign` });
+      }
+      return;
+    }
+    if (node.discount === undefined) ctx.addIssue({ code: 'custom', path: ['discount'], message: 'required, unless the node names a campaign' });
+    if (node.validityDays === undefined) ctx.addIssue({ code: 'custom', path: ['validityDays'], message: 'required, unless the node names a campaign' });
+  });
 
 export const HandOffNode = z.object({ type: z.literal('hand_off'), reason: z.string().min(1).max(500), next });
 

@@ -53,7 +53,7 @@ function recordingActivities(contacts: ReadonlyMap<string, SyntheticContact>, de
     },
     async issueCoupon(input) {
       coupons += 1;
-      return { code: `SIM-${coupons.toString().padStart(6, '0')}`, expiresAt: new Date(Date.parse(input.at) + input.validityDays * DAY_MS).toISOString() };
+      return { code: `SIM-${coupons.toString().padStart(6, '0')}`, expiresAt: new Date(Date.parse(input.at) + (input.validityDays ?? 0) * DAY_MS).toISOString() };
     },
     async requestHandoff() {},
     async callWebhook() {
