@@ -6,6 +6,7 @@ import { loadSendContext, suppressAddress } from '../db/consent.repository.js';
 import { handoffNotice } from '../db/handoff/index.js';
 import { claimEmailForSending, markEmailFailed, markEmailSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail } from '../db/email.repository.js';
 import { ALL_TOPICS, BUDGET_WINDOW_MS, TOPIC_PATTERN, decideSend, type SendPolicy } from '../domain/send-policy.js';
+import { withCouponImages } from '../domain/barcodes.js';
 import { signToken } from '../domain/tokens.js';
 import { rewriteTrackedHtml } from '../domain/tracking.js';
 import { traitValues } from '../domain/traits.js';
@@ -193,7 +194,7 @@ export function createEmailActivities(deps: EmailDependencies) {
 
     const links = linksFor(messaging, { contactId: context.contactId, emailId, topic, now });
     const rendered = await deps.templates.render(input.template, {
-      ...input.data,
+      ...withCouponImages(input.data, messaging.publicUrl, messaging.secret),
       ...notice?.data,
       contact: traits,
       ...(messaging.site === undefined ? {} : { site: messaging.site }),

@@ -29,6 +29,8 @@ import { createJourneyRouter } from './journey-router.js';
 import { createJourneyService } from './journeys.service.js';
 import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
+import { createCouponService } from './coupons.service.js';
+import { registerCouponRoutes } from './routes/coupons.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -112,6 +114,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
   registerJourneyRoutes(app, { journeys, auth });
   registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
+  registerCouponRoutes(app, { db: deps.db, auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
   registerConsoleRoutes(app, { consoleAuth, auth });
   await registerConsoleStatic(app);
   await journeys.seedTemplates();

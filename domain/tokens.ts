@@ -29,11 +29,34 @@ export type TokenVerification =
 const PURPOSES: readonly TokenPurpose[] = ['unsubscribe', 'preferences', 'click', 'open', 'confirm'];
 // 128 bits of HMAC-SHA256 (RFC 2104 truncation): unguessable, and keeps tracked links short.
 const SIGNATURE_BYTES = 16;
-// Domain separation: the same secret may one day sign other things; this version tag keeps them apart.
+// Domain separation: the same secret signs other things (barcode images); this version tag keeps them apart.
 const CONTEXT = 'relance-link-v1.';
 
-function signature(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(CONTEXT).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+function signature(secret: string, payload: string, context: string): Buffer {
+  return createHmac('sha256', secret).update(context).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+}
+
+/**
+ * `<base64url payload>.<base64url signature>` under `context`: the signing every token here shares.
+ * A token signed under one context never verifies under another.
+ */
+export function signPayload(secret: string, context: string, payload: string): string {
+  const encoded = Buffer.from(payload).toString('base64url');
+  return `${encoded}.${signature(secret, encoded, context).toString('base64url')}`;
+}
+
+/** The payload of a token `signPayload` made under `context`, checked in constant time. */
+export function verifyPayload(secret: string, context: string, token: string): { valid: true; payload: string } | { valid: false; reason: 'malformed' | 'bad-signature' } {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || token.length > 4096) return { valid: false, reason: 'malformed' };
+  const payload = token.slice(0, dot);
+  const given = token.slice(dot + 1);
+  if (!BASE64URL.test(payload) || !BASE64URL.test(given)) return { valid: false, reason: 'malformed' };
+  const givenBytes = Buffer.from(given, 'base64url');
+  const expected = signature(secret, payload, context);
+  // Compared in constant time; the length is public (it is the same for every token).
+  if (givenBytes.length !== expected.length || !timingSafeEqual(givenBytes, expected)) return { valid: false, reason: 'bad-signature' };
+  return { valid: true, payload: Buffer.from(payload, 'base64url').toString('utf8') };
 }
 
 /**
@@ -42,26 +65,18 @@ function signature(secret: string, payload: string): Buffer {
  */
 export function signToken(secret: string, claims: TokenClaims): string {
   const compact = [PURPOSES.indexOf(claims.purpose), claims.contactId, claims.topic ?? '', claims.emailId ?? '', claims.url ?? '', claims.expiresAt ?? 0];
-  const payload = Buffer.from(JSON.stringify(compact)).toString('base64url');
-  return `${payload}.${signature(secret, payload).toString('base64url')}`;
+  return signPayload(secret, CONTEXT, JSON.stringify(compact));
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function verifyToken(secret: string, token: string, purpose: TokenPurpose, now: Date): TokenVerification {
-  const dot = token.indexOf('.');
-  if (dot <= 0 || token.length > 4096) return { valid: false, reason: 'malformed' };
-  const payload = token.slice(0, dot);
-  const given = token.slice(dot + 1);
-  if (!BASE64URL.test(payload) || !BASE64URL.test(given)) return { valid: false, reason: 'malformed' };
-  const givenBytes = Buffer.from(given, 'base64url');
-  const expected = signature(secret, payload);
-  // Compared in constant time; the length is public (it is the same for every token).
-  if (givenBytes.length !== expected.length || !timingSafeEqual(givenBytes, expected)) return { valid: false, reason: 'bad-signature' };
+  const verified = verifyPayload(secret, CONTEXT, token);
+  if (!verified.valid) return verified;
 
   let compact: unknown;
   try {
-    compact = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    compact = JSON.parse(verified.payload);
   } catch {
     return { valid: false, reason: 'malformed' };
   }
