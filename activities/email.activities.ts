@@ -7,6 +7,7 @@ import { handoffNotice } from '../db/handoff/index.js';
 import { claimEmailForSending, markEmailFailed, markEmailSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail } from '../db/email.repository.js';
 import { ALL_TOPICS, BUDGET_WINDOW_MS, TOPIC_PATTERN, decideSend, type SendPolicy } from '../domain/send-policy.js';
 import { withCouponImages } from '../domain/barcodes.js';
+import { issueCampaignCode } from './coupons.js';
 import { signToken } from '../domain/tokens.js';
 import { rewriteTrackedHtml } from '../domain/tracking.js';
 import { traitValues } from '../domain/traits.js';
@@ -68,6 +69,11 @@ export interface SendEmailInput {
    * sales hand-off, read here with the hand-off's summary (as `handoff`) so the history keeps ids only.
    */
   recipient?: { handoffId: string; role: 'owner' | 'manager' };
+  /**
+   * A code of this campaign for the contact, as `coupon`: issued only for a copy that is sent (not one
+   * skipped or deferred), the same code for every retry of the cause.
+   */
+  coupon?: { campaignId: string; cause: string };
 }
 
 export type SendEmailResult =
@@ -192,9 +198,10 @@ export function createEmailActivities(deps: EmailDependencies) {
       return { status: 'deferred', emailId, until: decision.until.toISOString(), reason: decision.reason };
     }
 
+    const coupon = input.coupon === undefined ? undefined : await issueCampaignCode(deps.db, { ...input.coupon, contactId: context.contactId, issuedAt: now });
     const links = linksFor(messaging, { contactId: context.contactId, emailId, topic, now });
     const rendered = await deps.templates.render(input.template, {
-      ...withCouponImages(input.data, messaging.publicUrl, messaging.secret),
+      ...withCouponImages(coupon === undefined ? input.data : { ...input.data, coupon }, messaging.publicUrl, messaging.secret),
       ...notice?.data,
       contact: traits,
       ...(messaging.site === undefined ? {} : { site: messaging.site }),

@@ -4,7 +4,6 @@ import { Liquid } from 'liquidjs';
 import type { Db } from '../db/connection.js';
 import { recordStageChanges } from '../db/contact-scoring.js';
 import { findContact } from '../db/contact.repository.js';
-import { findCampaign, issueCampaignCoupon, PoolEmptyError } from '../db/coupon-campaign.repository.js';
 import { issueCoupon as insertCoupon } from '../db/coupon.repository.js';
 import { ENDED, recordJourneyVisit as insertVisit, setJourneyRunStatus } from '../db/journey-run.repository.js';
 import { journeyExits } from '../telemetry/metrics.js';
@@ -16,6 +15,7 @@ import { traitValues } from '../domain/traits.js';
 import { applyTraitChanges } from '../db/contact.queries.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { JourneyVisitOutcome } from '../workflows/journey.contract.js';
+import { issueCampaignCode } from './coupons.js';
 import { signedWebhookHeaders } from './webhook-signature.js';
 
 export interface JourneyDependencies {
@@ -169,7 +169,7 @@ export function createJourneyActivities(deps: JourneyDependencies) {
 
   async function issueCoupon(input: IssueCouponInput): Promise<{ code: string; expiresAt: string }> {
     const contact = await canonicalContact(deps.db, input.contactId);
-    if (input.campaign !== undefined) return issueFromCampaign(input.campaign, contact.id, input);
+    if (input.campaign !== undefined) return issueCampaignCode(deps.db, { campaignId: input.campaign, contactId: contact.id, cause: input.cause, journeyId: input.journeyId, issuedAt: new Date(input.at) });
     if (input.discount === undefined || input.validityDays === undefined) {
       throw ApplicationFailure.nonRetryable(`issue_coupon node ${input.nodeId} names neither a campaign nor a discount and validity`, 'InvalidCouponNode');
     }
@@ -183,21 +183,6 @@ export function createJourneyActivities(deps: JourneyDependencies) {
       expiresAt: new Date(new Date(input.at).getTime() + input.validityDays * DAY_MS),
     });
     return { code: coupon.code, expiresAt: coupon.expiresAt.toISOString() };
-  }
-
-  async function issueFromCampaign(campaignId: string, contactId: string, input: IssueCouponInput): Promise<{ code: string; expiresAt: string }> {
-    const campaign = await findCampaign(deps.db, campaignId);
-    // Publishing checks that the campaign exists; one missing now will not appear by retrying.
-    if (campaign === undefined) throw ApplicationFailure.nonRetryable(`coupon campaign ${campaignId} does not exist`, 'CouponCampaignNotFound');
-    try {
-      const coupon = await issueCampaignCoupon(deps.db, campaign, { contactId, cause: input.cause, journeyId: input.journeyId, issuedAt: new Date(input.at) });
-      return { code: coupon.code, expiresAt: coupon.expiresAt.toISOString() };
-    } catch (error) {
-      // An empty pool fills again when the shop imports codes: the activity retries until then, and
-      // the contact gets a code, late rather than never.
-      if (error instanceof PoolEmptyError) throw ApplicationFailure.retryable(error.message, 'CouponPoolEmpty');
-      throw error;
-    }
   }
 
   /** Writes the hand-off intent; the orchestrator starts the sales hand-off from it. Idempotent per cause. */

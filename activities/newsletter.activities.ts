@@ -126,9 +126,18 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
     return { lastContactId: members.at(-1)?.id ?? input.after, done: members.length < MATERIALISE_PAGE_SIZE, counts: await countAndSave(newsletter.id) };
   }
 
-  async function sendToRecipient(newsletterId: string, template: string, topic: string, contactId: string): Promise<RecipientOutcome> {
+  async function sendToRecipient(newsletterId: string, template: string, topic: string, contactId: string, couponCampaign: string | null): Promise<RecipientOutcome> {
     try {
-      const result = await sendEmail({ cause: newsletterCause(newsletterId, contactId), contactId, template, category: 'marketing', topic, data: { newsletter: { id: newsletterId } } });
+      const result = await sendEmail({
+        cause: newsletterCause(newsletterId, contactId),
+        contactId,
+        template,
+        category: 'marketing',
+        topic,
+        data: { newsletter: { id: newsletterId } },
+        // The newsletter is the cause: a retried page, or a copy sent again, finds the recipient's code.
+        ...(couponCampaign === null ? {} : { coupon: { campaignId: couponCampaign, cause: `newsletter:${newsletterId}` } }),
+      });
       switch (result.status) {
         case 'sent':
         case 'already-sent':
@@ -189,7 +198,7 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
         try {
           await pace();
           if (context.cancellationSignal.aborted) return;
-          pending.push({ index, contactId, outcome: await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId) });
+          pending.push({ index, contactId, outcome: await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId, newsletter.coupon_campaign_id) });
           if (pending.length >= OUTCOME_BATCH) await flush();
           beat();
         } catch (error) {

@@ -9,6 +9,8 @@ export interface NewNewsletter {
   audience: AudienceSegment;
   schedule: NewsletterSchedule;
   ratePerSecond?: number | undefined;
+  /** Each recipient's copy carries a code of this campaign, issued when it is sent. */
+  couponCampaign?: string | undefined;
 }
 
 export async function createNewsletter(db: Db, newsletter: NewNewsletter) {
@@ -21,6 +23,7 @@ export async function createNewsletter(db: Db, newsletter: NewNewsletter) {
       audience: JSON.stringify(newsletter.audience),
       schedule: JSON.stringify(newsletter.schedule),
       rate_per_second: newsletter.ratePerSecond ?? null,
+      coupon_campaign_id: newsletter.couponCampaign ?? null,
       updated_at: new Date(),
     })
     .returningAll()

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import { createNewsletter, findNewsletter, recipientCounts, scheduleDraft } from '../../db/newsletter.repository.js';
 import { audienceSize } from '../../db/audience.queries.js';
+import { findCampaign } from '../../db/coupon-campaign.repository.js';
+import { CampaignId } from '../../domain/coupons.js';
 import type { ScoringModelStore } from '../../db/scoring.repository.js';
 import { AudienceSegment, broadcastStartsAt, NEWSLETTER_STATUSES, NewsletterSchedule } from '../../domain/newsletter.js';
 import { TemplateError, type TemplateRenderer } from '../../templates/renderer.js';
@@ -21,6 +23,7 @@ const CreateNewsletter = z.strictObject({
   audience: AudienceSegment.default({}),
   schedule: NewsletterSchedule.default({ kind: 'now' }),
   ratePerSecond: z.number().int().positive().max(10_000).optional().describe('a cap of this newsletter’s own (a provider quota)'),
+  couponCampaign: CampaignId.optional().describe('a coupon campaign: each recipient gets a code of it ({{ coupon.code }}), issued when the copy is sent'),
 });
 
 const NewsletterParams = z.object({ id: z.uuid() });
@@ -42,6 +45,7 @@ const NewsletterView = z.object({
   audience: z.record(z.string(), z.unknown()),
   schedule: z.record(z.string(), z.unknown()),
   ratePerSecond: z.number().nullable(),
+  couponCampaign: z.string().nullable(),
   status: z.enum(NEWSLETTER_STATUSES),
   counts: Counts.describe('from the recipients table: every recipient is in exactly one bucket'),
   progress: z
@@ -92,6 +96,7 @@ export function registerNewsletterRoutes(
       audience: row.audience,
       schedule: row.schedule,
       ratePerSecond: row.rate_per_second,
+      couponCampaign: row.coupon_campaign_id,
       status: row.status,
       counts: await recipientCounts(deps.db, row.id),
       progress,
@@ -116,6 +121,9 @@ export function registerNewsletterRoutes(
         if (!(error instanceof TemplateError)) throw error;
         const message = error.problems.map((problem) => (problem.line === undefined ? problem.reason : `line ${problem.line}: ${problem.reason}`)).join('; ');
         return reply.status(400).send({ error: 'invalid_request', message: `template: ${message}`, issues: [{ path: 'template', message }] });
+      }
+      if (body.couponCampaign !== undefined && (await findCampaign(deps.db, body.couponCampaign)) === undefined) {
+        return reply.status(400).send({ error: 'invalid_request', message: `couponCampaign: no coupon campaign "${body.couponCampaign}"`, issues: [{ path: 'couponCampaign', message: 'no such coupon campaign' }] });
       }
       const row = await createNewsletter(deps.db, body);
       const size = await audienceSize(deps.db, { segment: body.audience, topic: body.topic }, await deps.models.active(), new Date());

@@ -3638,6 +3638,8 @@ export interface paths {
                         };
                         /** @description a cap of this newsletter’s own (a provider quota) */
                         ratePerSecond?: number;
+                        /** @description a coupon campaign: each recipient gets a code of it ({{ coupon.code }}), issued when the copy is sent */
+                        couponCampaign?: string;
                     };
                 };
             };
@@ -3660,6 +3662,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             ratePerSecond: number | null;
+                            couponCampaign: string | null;
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "paused" | "cancelled" | "completed";
                             /** @description from the recipients table: every recipient is in exactly one bucket */
@@ -3820,6 +3823,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             ratePerSecond: number | null;
+                            couponCampaign: string | null;
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "paused" | "cancelled" | "completed";
                             /** @description from the recipients table: every recipient is in exactly one bucket */
@@ -3982,6 +3986,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             ratePerSecond: number | null;
+                            couponCampaign: string | null;
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "paused" | "cancelled" | "completed";
                             /** @description from the recipients table: every recipient is in exactly one bucket */
@@ -4142,6 +4147,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             ratePerSecond: number | null;
+                            couponCampaign: string | null;
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "paused" | "cancelled" | "completed";
                             /** @description from the recipients table: every recipient is in exactly one bucket */
@@ -4302,6 +4308,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             ratePerSecond: number | null;
+                            couponCampaign: string | null;
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "paused" | "cancelled" | "completed";
                             /** @description from the recipients table: every recipient is in exactly one bucket */
@@ -4462,6 +4469,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             ratePerSecond: number | null;
+                            couponCampaign: string | null;
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "paused" | "cancelled" | "completed";
                             /** @description from the recipients table: every recipient is in exactly one bucket */
