@@ -107,13 +107,13 @@ export async function findCoupon(db: Db | Trx, code: string, options: { lock: bo
   let scope: CouponScope = coupon.category === null ? { kind: 'all' } : { kind: 'categories', categories: [coupon.category] };
   let campaign: CouponFacts['campaign'] = null;
   if (coupon.campaign_id !== null) {
-    let campaignQuery = db.selectFrom('coupon_campaigns').select(['id', 'name', 'terms']).where('id', '=', coupon.campaign_id);
-    if (options.lock) campaignQuery = campaignQuery.forUpdate();
-    const row = await campaignQuery.executeTakeFirstOrThrow();
+    const row = await db.selectFrom('coupon_campaigns').select(['id', 'name', 'terms']).where('id', '=', coupon.campaign_id).executeTakeFirstOrThrow();
     const terms = row.terms as CampaignTerms;
     scope = terms.scope;
     let used = 0;
     if (terms.maxRedemptions !== undefined) {
+      // Only a capped campaign serialises its redemptions: the count must hold until this one is written.
+      if (options.lock) await db.selectFrom('coupon_campaigns').select('id').where('id', '=', row.id).forUpdate().execute();
       const counted = await db.selectFrom('coupon_redemptions').select((eb) => eb.fn.countAll<string>().as('n')).where('campaign_id', '=', row.id).executeTakeFirstOrThrow();
       used = Number(counted.n);
     }

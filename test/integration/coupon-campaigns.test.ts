@@ -168,6 +168,14 @@ describe('coupon campaigns and redemption', () => {
     expect(a.status).toBe(200);
   });
 
+  it("two codes racing for a capped campaign's last redemption: one 200, one 410", async () => {
+    await campaign({ id: 'last-one', name: 'Last one', terms: { discount: { kind: 'percent', percent: 50 }, validity: { kind: 'days_from_issue', days: 3 }, maxRedemptions: 1 } });
+    const codes = await Promise.all(['cap1', 'cap2', 'cap3'].map(async (name) => codeFor('last-one', await newContact(name))));
+    const answers = await Promise.all(codes.map((code, i) => redeem(code, { orderId: `CAP-${i}`, total: 10 })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 410, 410]);
+    expect(answers.find((a) => a.status === 410)?.body.error).toBe('offer_ended');
+  });
+
   it('stores the redemption as one coupon_redeemed event that scoring sees, however often the order is retried', async () => {
     const model = { ...defaultScoringModel, engagement: { ...defaultScoringModel.engagement, rules: [...defaultScoringModel.engagement.rules, { id: 'coupon-redeemed', description: 'Redeemed a coupon', event: 'coupon_redeemed', points: 25 }] } };
     const published = await engine.put('/v1/scoring-model', model);
