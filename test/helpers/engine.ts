@@ -48,6 +48,8 @@ export interface EngineOptions {
   doubleOptIn?: boolean;
   /** The Temporal SDK's Prometheus exporter, when the test installed a runtime with one. */
   temporalMetricsUrl?: string;
+  /** SITE_NAME and SITE_URL; ENGINE_SITE unless a test serves a site of its own to follow links to. */
+  site?: { name: string; url: string };
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
@@ -67,7 +69,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' }, site: ENGINE_SITE } }),
+    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' }, site: options.site ?? ENGINE_SITE } }),
   });
   const running = worker.run();
   const app = await buildApp({
