@@ -161,6 +161,7 @@ export function createJourneyActivities(deps: JourneyDependencies) {
    */
   async function setContactTrait(input: { contactId: string; trait: string; value: unknown; journeyId: string; nodeId: string; at: string }): Promise<{ outcome: 'applied' | 'unchanged' | 'refused' }> {
     // The same write as any declared trait: audited, the e-mail column and fit kept in step, stage moves recorded.
+    // Their intents wait in the outbox: the worker has no dispatcher, the API's sweep hands them to Temporal (as for set_stage).
     const at = new Date(input.at);
     const result = await applyTraitChanges(deps.db, input.contactId, { [input.trait]: input.value }, { source: 'journey', actor: `journey ${input.journeyId} node ${input.nodeId}`, at, model: await deps.models.active(at.getTime()) });
     if (result === undefined) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} does not exist`, 'ContactNotFound');
