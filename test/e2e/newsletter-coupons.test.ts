@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../db/api-key.repository.js';
-import { startCatcherProcess, type CatcherProcess } from '../helpers/catcher-process.js';
-import { startEngine, type RunningEngine } from '../helpers/engine.js';
+import type { CatcherProcess } from '../helpers/catcher-process.js';
+import { startBulkMailEngine, type BulkMailEngine } from '../helpers/bulk-mail-engine.js';
+import type { RunningEngine } from '../helpers/engine.js';
 import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
 
 // A newsletter that hands every recipient a code of one campaign ({{ coupon.code }}), issued as each
@@ -13,13 +14,13 @@ describe('a newsletter with a coupon per recipient', () => {
   let catcher: CatcherProcess;
   const admin = () => ({ authorization: `Bearer ${engine.keys.admin}` });
 
+  let bulk: BulkMailEngine;
   beforeAll(async () => {
-    catcher = await startCatcherProcess();
-    engine = await startEngine({ smtpPoolSize: 6, smtpRatePerSecond: 5_000, smtpUrl: catcher.url });
+    bulk = await startBulkMailEngine();
+    ({ engine, catcher } = bulk);
   });
   afterAll(async () => {
-    await engine?.stop();
-    await catcher?.stop();
+    await bulk?.stop();
   });
 
   it('gives 1,000 subscribers a distinct code each, the same one when asked again; the till and the report see them', async () => {

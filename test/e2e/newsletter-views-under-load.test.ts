@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCatcherProcess, type CatcherProcess } from '../helpers/catcher-process.js';
-import { startEngine, type RunningEngine } from '../helpers/engine.js';
+import type { CatcherProcess } from '../helpers/catcher-process.js';
+import { startBulkMailEngine, type BulkMailEngine } from '../helpers/bulk-mail-engine.js';
+import type { RunningEngine } from '../helpers/engine.js';
 import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
 
 // A newsletter's view asks its broadcast workflow for progress, and a query needs a worker's
@@ -18,13 +19,13 @@ describe('newsletter views while the worker is busy', () => {
   let catcher: CatcherProcess;
   const admin = () => ({ authorization: `Bearer ${engine.keys.admin}` });
 
+  let bulk: BulkMailEngine;
   beforeAll(async () => {
-    catcher = await startCatcherProcess();
-    engine = await startEngine({ smtpPoolSize: 6, smtpRatePerSecond: 5_000, smtpUrl: catcher.url });
+    bulk = await startBulkMailEngine();
+    ({ engine, catcher } = bulk);
   });
   afterAll(async () => {
-    await engine?.stop();
-    await catcher?.stop();
+    await bulk?.stop();
   });
 
   it('answers every GET with 200 while 5,000 recipients and 5,000 welcome e-mails are queued', async () => {

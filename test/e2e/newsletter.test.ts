@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipientCounts } from '../../db/newsletter.repository.js';
-import { startCatcherProcess, type CatcherProcess } from '../helpers/catcher-process.js';
-import { startEngine, type RunningEngine } from '../helpers/engine.js';
+import type { CatcherProcess } from '../helpers/catcher-process.js';
+import { startBulkMailEngine, type BulkMailEngine } from '../helpers/bulk-mail-engine.js';
+import type { RunningEngine } from '../helpers/engine.js';
 import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
 
 describe('newsletters over the API', () => {
@@ -11,15 +12,13 @@ describe('newsletters over the API', () => {
   let catcher: CatcherProcess;
   const admin = () => ({ authorization: `Bearer ${engine.keys.admin}` });
 
+  let bulk: BulkMailEngine;
   beforeAll(async () => {
-    // The catcher parses every message (mailparser, a few ms each): in a process of its own, so the
-    // worker's thread sends rather than parses.
-    catcher = await startCatcherProcess();
-    engine = await startEngine({ smtpPoolSize: 6, smtpRatePerSecond: 5_000, smtpUrl: catcher.url });
+    bulk = await startBulkMailEngine();
+    ({ engine, catcher } = bulk);
   });
   afterAll(async () => {
-    await engine?.stop();
-    await catcher?.stop();
+    await bulk?.stop();
   });
   const waitForMail = async (prefix: string, count: number) => {
     for (let tries = 0; tries < 600; tries++) {
