@@ -75,10 +75,10 @@ async function runtimeIds(): Promise<{ uid: number; gid: number }> {
   }
 }
 
-/** Whether the runtime user can reach a path: every directory above it must let that user through. */
-async function reachable(target: string, test: '-x' | '-r'): Promise<boolean> {
+/** Whether the runtime user can enter or run a path: every directory above it must let that user through. */
+async function reachable(target: string): Promise<boolean> {
   try {
-    await run('runuser', ['-u', RUNTIME_USER, '--', 'test', test, target], { cwd: '/' });
+    await run('runuser', ['-u', RUNTIME_USER, '--', 'test', '-x', target], { cwd: '/' });
     return true;
   } catch {
     return false;
@@ -110,9 +110,9 @@ async function place(dataDir: string, log: (line: string) => void): Promise<Plac
   if (process.getuid?.() !== 0) return { ...binaryPaths(binaries.nativeDir), databaseDir: inPlace };
 
   const runAs = await runtimeIds();
-  const nativeDir = (await reachable(path.join(binaries.nativeDir, 'bin', 'postgres'), '-x')) ? binaries.nativeDir : await sharedBinaries(binaries, log);
+  const nativeDir = (await reachable(path.join(binaries.nativeDir, 'bin', 'postgres'))) ? binaries.nativeDir : await sharedBinaries(binaries, log);
   let databaseDir = inPlace;
-  if (!(await reachable(path.resolve(dataDir), '-x'))) {
+  if (!(await reachable(path.resolve(dataDir)))) {
     // The checkout's own path names the cluster, so each clone keeps its data across starts.
     const key = createHash('sha256').update(inPlace).digest('hex').slice(0, 16);
     databaseDir = path.join(SHARED_ROOT, 'clusters', key, 'postgres');
