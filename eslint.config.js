@@ -52,8 +52,8 @@ export default tseslint.config(
               message: 'Workflow code must stay deterministic: do I/O in an activity.',
             },
             {
-              group: ['**/db', '**/db/**', '**/api', '**/api/**', '**/worker', '**/worker/**', '**/scripts/**'],
-              message: 'Workflows may not import db/, api/, worker/ or scripts/: only pure domain/ code.',
+              group: ['**/db', '**/db/**', '**/api', '**/api/**', '**/orchestration', '**/orchestration/**', '**/worker', '**/worker/**', '**/scripts/**'],
+              message: 'Workflows may not import db/, api/, orchestration/, worker/ or scripts/: only pure domain/ code.',
             },
             {
               group: ['**/activities', '**/activities/**'],
@@ -77,9 +77,34 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['**/db/**', '**/api/**', '**/worker/**', '**/activities/**', '**/workflows/**', 'pg', 'kysely', 'nodemailer', '@temporalio/*'],
+              group: ['**/db/**', '**/api/**', '**/orchestration/**', '**/worker/**', '**/activities/**', '**/workflows/**', 'pg', 'kysely', 'nodemailer', '@temporalio/*'],
               message: 'domain/ is pure and imports nothing from the layers above it.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // HTTP is the outermost layer: the layers below it (storage, activities, orchestration, the
+    // worker) never reach up into api/, and storage never starts workflows.
+    files: ['db/**/*.ts', 'activities/**/*.ts', 'orchestration/**/*.ts', 'worker/**/*.ts', 'telemetry/**/*.ts', 'templates/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/api', '**/api/**'], message: 'Only scripts/ and tests sit above api/: move what both need below it.' }] },
+      ],
+    },
+  },
+  {
+    files: ['db/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/api', '**/api/**'], message: 'Only scripts/ and tests sit above api/: move what both need below it.' },
+            { group: ['**/orchestration', '**/orchestration/**', '**/activities', '**/activities/**'], message: 'db/ stores and reads; orchestration and activities call it, never the reverse.' },
           ],
         },
       ],

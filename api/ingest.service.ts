@@ -6,7 +6,7 @@ import type { JourneyStore } from '../db/journey.repository.js';
 import { normalizeEvent, type InboundEvent, type NormalizedEvent } from '../domain/events.js';
 import { eventsIngested } from '../telemetry/metrics.js';
 import { createCoalescer } from './coalesce.js';
-import type { OutboxDispatcher } from './orchestrator.js';
+import type { OutboxDispatcher } from '../orchestration/orchestrator.js';
 
 export type IngestResult = StoredOutcome;
 

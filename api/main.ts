@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/connection.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
 import { buildApp } from './app.js';
-import { ensureStageReview } from './orchestrator.js';
+import { ensureStageReview } from '../orchestration/orchestrator.js';
 
 // The standalone API, for deployments where Temporal and PostgreSQL are real servers.
 // `npm start` runs the same app in-process on embedded services.

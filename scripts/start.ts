@@ -6,7 +6,7 @@ import { messagingFromConfig } from '../activities/email.activities.js';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mail-transport.js';
 import { buildApp } from '../api/app.js';
-import { ensureStageReview } from '../api/orchestrator.js';
+import { ensureStageReview } from '../orchestration/orchestrator.js';
 import type { Mailbox } from '../api/routes/dev-mailbox.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';

@@ -7,7 +7,7 @@ import { ALL_TOPICS, TOPIC_PATTERN, type SubscriptionStatus } from '../../domain
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
 import { ErrorResponse, HttpError } from '../errors.js';
-import type { OutboxDispatcher } from '../orchestrator.js';
+import type { OutboxDispatcher } from '../../orchestration/orchestrator.js';
 
 const ContactParams = z.object({ id: z.uuid() });
 const Topic = z

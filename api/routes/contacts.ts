@@ -7,7 +7,7 @@ import { LifecycleStage } from '../../domain/scoring/index.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
 import { ErrorResponse, HttpError } from '../errors.js';
-import type { OutboxDispatcher } from '../orchestrator.js';
+import type { OutboxDispatcher } from '../../orchestration/orchestrator.js';
 
 const ContactParams = z.object({ id: z.uuid() });
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date');

@@ -7,7 +7,7 @@ import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator, type Principal } from '../auth.js';
 import { ErrorResponse, HttpError } from '../errors.js';
 import { takeSalesAction } from '../handoff.service.js';
-import type { OutboxDispatcher } from '../orchestrator.js';
+import type { OutboxDispatcher } from '../../orchestration/orchestrator.js';
 
 const RepParams = z.object({ email: z.email() });
 const RepBody = z.object({

@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJourneyRouter } from '../../api/journey-router.js';
+import { createJourneyRouter } from '../../orchestration/journey-router.js';
 import { createJourneyService } from '../../api/journeys.service.js';
-import { createTemporalOrchestrator, type Orchestrator } from '../../api/orchestrator.js';
+import { createTemporalOrchestrator, type Orchestrator } from '../../orchestration/orchestrator.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { JourneyStore } from '../../db/journey.repository.js';
 import { dispatchPending, type OrchestrationIntent } from '../../db/outbox.repository.js';

@@ -43,3 +43,31 @@ describe('workflow determinism lint', () => {
     expect(result?.messages).toEqual([]);
   });
 });
+
+describe('layering lint', () => {
+  async function restricted(filePath: string, importLine: string): Promise<boolean> {
+    const [result] = await eslint.lintText(`${importLine}\nexport const used = [${importLine.match(/import (?:\{ )?(\w+)/)?.[1]}];\n`, { filePath });
+    return (result?.messages ?? []).some((message) => message.ruleId === '@typescript-eslint/no-restricted-imports');
+  }
+
+  it.each([
+    ['db/example.ts', "import { createOutboxDispatcher } from '../orchestration/orchestrator.js';"],
+    ['db/example.ts', "import { createActivities } from '../activities/index.js';"],
+    ['db/example.ts', "import { HttpError } from '../api/errors.js';"],
+    ['activities/example.ts', "import { HttpError } from '../api/errors.js';"],
+    ['orchestration/example.ts', "import { buildApp } from '../api/app.js';"],
+    ['worker/example.ts', "import { buildApp } from '../api/app.js';"],
+    ['workflows/example.workflow.ts', "import { createJourneyRouter } from '../orchestration/journey-router.js';"],
+    ['domain/example.ts', "import { createJourneyRouter } from '../orchestration/journey-router.js';"],
+  ])('%s may not %s', async (filePath, importLine) => {
+    expect(await restricted(filePath, importLine)).toBe(true);
+  });
+
+  it.each([
+    ['api/example.ts', "import { createOutboxDispatcher } from '../orchestration/orchestrator.js';"],
+    ['orchestration/example.ts', "import { createDb } from '../db/connection.js';"],
+    ['scripts/example.ts', "import { buildApp } from '../api/app.js';"],
+  ])('%s may %s', async (filePath, importLine) => {
+    expect(await restricted(filePath, importLine)).toBe(false);
+  });
+});

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { buildApp, type ApiInstance } from '../../api/app.js';
-import { createTemporalOrchestrator } from '../../api/orchestrator.js';
+import { createTemporalOrchestrator } from '../../orchestration/orchestrator.js';
 import { createApiKey } from '../../db/api-key.repository.js';
 import { saveRoutingRules, upsertRep } from '../../db/handoff/index.js';
 import type { StoredHandoffStatus } from '../../db/handoff.types.js';
