@@ -3,6 +3,7 @@ import { createJourneyActivities, type JourneyDependencies } from './journey.act
 import { createScoringActivities, type ScoringDependencies } from './scoring.activities.js';
 import { createHandoffActivities, type HandoffDependencies } from './handoff.activities.js';
 import { createNewsletterActivities } from './newsletter.activities.js';
+import { createJourneyScheduleActivities } from './journey-schedule.activities.js';
 
 export type ActivityDependencies = EmailDependencies & ScoringDependencies & HandoffDependencies & JourneyDependencies;
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createHandoffActivities(deps),
     ...createJourneyActivities(deps),
     ...createNewsletterActivities(deps),
+    ...createJourneyScheduleActivities(deps),
   };
 }
 

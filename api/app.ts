@@ -26,6 +26,7 @@ import { registerNewsletterRoutes } from './routes/newsletters.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { JourneyStore } from '../db/journey.repository.js';
 import { createJourneyRouter } from '../orchestration/journey-router.js';
+import { createJourneyScheduler } from '../orchestration/journey-schedules.js';
 import { createJourneyService } from './journeys.service.js';
 import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
@@ -111,13 +112,18 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   }
   registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
   registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
-  const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
+  const schedules = createJourneyScheduler({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore, schedules });
   registerJourneyRoutes(app, { journeys, auth });
   registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
   registerCouponRoutes(app, { db: deps.db, auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
   registerConsoleRoutes(app, { consoleAuth, auth });
   await registerConsoleStatic(app);
   await journeys.seedTemplates();
+  // Journeys published, paused or archived while no API ran get their calendars put right; in the
+  // background, so an API comes up (and serves ingestion) while Temporal is still out of reach.
+  const scheduling = schedules.syncAll().catch((error: unknown) => app.log.warn({ err: error }, 'journey schedules could not be synchronised; the next publish or restart retries'));
+  app.addHook('onClose', () => scheduling);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

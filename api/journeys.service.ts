@@ -18,6 +18,7 @@ import { inFlightCountsByNode, inFlightRunsOfContact, inFlightRunsOfJourney, jou
 import type { DefinitionIssue, JourneyDefinition } from '../domain/journeys/definition.js';
 import { JOURNEY_LEVEL, validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { JOURNEY_TEMPLATES_DIR, listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
+import type { JourneyScheduler } from '../orchestration/journey-schedules.js';
 import { migrateJourneySignal, pauseJourneySignal, resumeJourneySignal, stopJourneySignal } from '../workflows/journey.contract.js';
 import { HttpError } from './errors.js';
 
@@ -93,7 +94,7 @@ export interface MigrationPreview {
   wouldStay: number;
 }
 
-export function createJourneyService(deps: { db: Db; temporal: Client; journeys: JourneyStore; templatesDir?: string; now?: () => Date }) {
+export function createJourneyService(deps: { db: Db; temporal: Client; journeys: JourneyStore; schedules: JourneyScheduler; templatesDir?: string; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   const templatesDir = deps.templatesDir ?? JOURNEY_TEMPLATES_DIR;
 
@@ -203,6 +204,8 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
         throw new HttpError(409, outcome.reason === 'archived' ? 'journey_archived' : 'no_draft', `journey ${id} cannot be published: ${outcome.reason.replace('_', ' ')}`);
       }
       deps.journeys.forget();
+      // A calendar entry gets its Temporal Schedule now; a version without one loses it.
+      await deps.schedules.sync(id);
       let moved = 0;
       if (policy === 'move_to_new') {
         const runs = await inFlightRunsOfJourney(deps.db, id, { beforeVersion: outcome.version });
@@ -226,6 +229,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
         throw new HttpError(409, 'invalid_transition', `journey ${id} is ${existing.status}: cannot ${action} it`);
       }
       deps.journeys.forget();
+      await deps.schedules.sync(id);
       let signalled = 0;
       if (action === 'pause') signalled = await signalAll(id, (run) => deps.temporal.workflow.getHandle(run.workflowId).signal(pauseJourneySignal));
       if (action === 'resume') signalled = await signalAll(id, (run) => deps.temporal.workflow.getHandle(run.workflowId).signal(resumeJourneySignal));

@@ -12,7 +12,9 @@ export type OrchestrationIntent =
   /** Double opt-in: send the confirmation e-mail of a pending subscription; `requestedAt` (ISO) tells two requests apart. */
   | { kind: 'subscription_confirmation'; contactId: string; topic: string; requestedAt: string }
   // An event some active journey listens for (entry, wait, goal or exit): ids only, the router reads the rest.
-  | { kind: 'journey_event'; eventId: number; contactId: string };
+  | { kind: 'journey_event'; eventId: number; contactId: string }
+  /** A calendar tick of a scheduled journey enters this contact; `tick` (the tick workflow's id) is the cause, once per contact. */
+  | { kind: 'scheduled_entry'; journeyId: string; contactId: string; tick: string };
 
 export async function enqueueIntents(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<number[]> {
   if (intents.length === 0) return [];

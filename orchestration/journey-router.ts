@@ -78,6 +78,8 @@ export interface JourneySweep {
   routeEvent(intent: { eventId: number }): Promise<JourneyEntryOutcome[]>;
   /** A lifecycle stage change: runs that hear `stage_changed` are told, then "stage entered" journeys admit. */
   routeStageChange(intent: { transitionId: number }): Promise<JourneyEntryOutcome[]>;
+  /** A calendar tick of a scheduled journey: the contact is admitted under the tick, as any entry is. */
+  routeScheduledEntry(intent: ScheduledEntryIntent): Promise<JourneyEntryOutcome[]>;
   /**
    * Whether an active journey that sends the welcome e-mail itself (the nurture template does)
    * admits this stored sign-up: then that journey welcomes the contact, not the built-in workflow.
@@ -87,7 +89,12 @@ export interface JourneySweep {
   record(): Promise<void>;
 }
 
+type ScheduledEntryIntent = Extract<OrchestrationIntent, { kind: 'scheduled_entry' }>;
+
 const stageMessageId = (transitionId: number) => `stage-transition:${transitionId}`;
+const scheduledKey = (intent: ScheduledEntryIntent) => `${intent.journeyId}\n${intent.contactId}\n${intent.tick}`;
+/** The entry event a scheduled run starts with, as the dry run names it. */
+const SCHEDULE_TICK = 'schedule_tick';
 const causeKey = (journeyId: string, cause: string) => `${journeyId}\n${cause}`;
 
 function planEvent(routing: JourneyRouting, contactId: string, row: RoutedEvent): IntentPlan {
@@ -121,6 +128,14 @@ function planStageChange(routing: JourneyRouting, contactId: string, intent: { f
   };
 }
 
+function planScheduledEntry(routing: JourneyRouting, contactId: string, intent: ScheduledEntryIntent): IntentPlan {
+  const routable = routing.entries.find(({ journeyId, definition }) => journeyId === intent.journeyId && definition.entry.kind === 'schedule');
+  // Paused, archived or republished without a calendar between the tick and this sweep.
+  if (routable === undefined) return { contactId, signal: undefined, admissions: [], refused: [{ journeyId: intent.journeyId, entered: false, reason: 'the journey does not enter on a calendar now' }] };
+  const cause = `schedule:${intent.tick}`;
+  return { contactId, signal: undefined, admissions: [{ routable, contactId, cause, entryKey: undefined, entryEvent: { eventId: cause, type: SCHEDULE_TICK, properties: {} } }], refused: [] };
+}
+
 /**
  * Routes stored events into journeys: running runs of the contact hear the event by signal, then
  * active journeys whose entry matches admit the contact (re-entry policy and per-contact limit
@@ -143,15 +158,19 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
     // An erased contact's events are gone: nothing to route for them.
     const eventPlans = new Map<number, IntentPlan>();
     const stagePlans = new Map<number, IntentPlan>();
+    const scheduledPlans = new Map<string, IntentPlan>();
     for (const intent of intents) {
       if (intent.kind === 'journey_event') {
         const row = events.get(String(intent.eventId));
         if (row !== undefined) eventPlans.set(intent.eventId, planEvent(routing, personOf(row.contactId), row));
       } else if (intent.kind === 'stage_changed') {
         stagePlans.set(intent.transitionId, planStageChange(routing, personOf(intent.contactId), intent, byMessageId.get(stageMessageId(intent.transitionId))));
+      } else if (intent.kind === 'scheduled_entry' && canonical.has(intent.contactId)) {
+        // Absent from `canonical`: erased since the tick read the cohort.
+        scheduledPlans.set(scheduledKey(intent), planScheduledEntry(routing, personOf(intent.contactId), intent));
       }
     }
-    const plans = [...eventPlans.values(), ...stagePlans.values()];
+    const plans = [...eventPlans.values(), ...stagePlans.values(), ...scheduledPlans.values()];
     const admissions = plans.flatMap((plan) => plan.admissions);
     const pairs = admissions.map(({ routable, contactId }) => ({ journeyId: routable.journeyId, contactId }));
     await lockJourneyEntries(trx, pairs);
@@ -226,6 +245,7 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
       contactOf: (intent) => personOf(intent.contactId),
       routeEvent: (intent) => route(eventPlans.get(intent.eventId)),
       routeStageChange: (intent) => route(stagePlans.get(intent.transitionId)),
+      routeScheduledEntry: (intent) => route(scheduledPlans.get(scheduledKey(intent))),
       welcomesSignUp(eventId) {
         const row = events.get(String(eventId));
         if (row === undefined) return false;

@@ -42,6 +42,10 @@ export function createTemporalOrchestrator(client: Client, taskQueue: string, jo
           if (routing === undefined) throw new Error('journey_event intent but no journey router in this process');
           await routing.routeEvent(intent);
           return;
+        case 'scheduled_entry':
+          if (routing === undefined) throw new Error('scheduled_entry intent but no journey router in this process');
+          await routing.routeScheduledEntry(intent);
+          return;
       }
     };
     return {

@@ -468,6 +468,7 @@ function activitiesFor(s: Scenario): Activities {
     sendEmail: unexpected('sendEmail'),
     rescorePage: unexpected('rescorePage'),
     reviewStages: unexpected('reviewStages'),
+    enqueueScheduledEntries: unexpected('enqueueScheduledEntries'),
     openLeadHandoff: unexpected('openLeadHandoff'),
     assignLead: unexpected('assignLead'),
     summarizeLead: unexpected('summarizeLead'),

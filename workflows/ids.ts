@@ -33,3 +33,13 @@ export function journeyWorkflowId(journeyId: string, contactId: string, entryKey
 export function newsletterWorkflowId(newsletterId: string): string {
   return `newsletter:${newsletterId}`;
 }
+
+/** The Temporal Schedule of a journey that enters contacts on a calendar (an occasion, a weekly digest). */
+export function journeyScheduleId(journeyId: string): string {
+  return `journey-schedule:${journeyId}`;
+}
+
+/** The schedule appends each tick's time to this id: the tick workflow's id is the cause its entries are kept under. */
+export function journeyTickWorkflowId(journeyId: string): string {
+  return `journey-tick:${journeyId}`;
+}

@@ -7,3 +7,4 @@ export { subscriptionConfirmationWorkflow } from './subscription-confirmation.wo
 export { journeyWorkflow } from './journey.workflow.js';
 export { newsletterWorkflow } from './newsletter.workflow.js';
 export { journeyCohortSimulationWorkflow } from './journey-simulation.workflow.js';
+export { journeyScheduleTickWorkflow } from './journey-schedule.workflow.js';

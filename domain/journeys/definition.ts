@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CampaignId, CouponDiscount } from '../coupons.js';
 import { LifecycleStage } from '../scoring/lifecycle.js';
+import { isTimeZone } from '../time-zone.js';
+import { cronProblem } from './cron.js';
 import { parseDuration } from './duration.js';
 
 // A journey definition is data (a JSON file in templates/journeys/, or a body posted to the API),
@@ -93,8 +95,11 @@ export const JourneyEntry = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('schedule'),
     /** Five-field cron, evaluated in `timezone` (UTC when absent), e.g. "0 9 * * 1" for Mondays at 9. */
-    cron: z.string().regex(/^\S+(\s+\S+){4}$/, 'cron: five fields, e.g. "0 9 * * 1"'),
-    timezone: z.string().min(1).optional(),
+    cron: z.string().superRefine((cron, ctx) => {
+      const problem = cronProblem(cron);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    timezone: z.string().refine(isTimeZone, 'timezone: an IANA zone such as "Europe/Paris"').optional(),
     /** Who enters on each tick; everyone known when absent. */
     stages: z.array(LifecycleStage).min(1).optional(),
   }),

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJourneyRouter } from '../../orchestration/journey-router.js';
 import { createJourneyService } from '../../api/journeys.service.js';
+import { createJourneyScheduler } from '../../orchestration/journey-schedules.js';
 import { createTemporalOrchestrator, type Orchestrator } from '../../orchestration/orchestrator.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { JourneyStore } from '../../db/journey.repository.js';
@@ -48,7 +49,7 @@ describe('routing journey intents from the outbox', () => {
   });
 
   async function publish(definition: ReturnType<typeof cartJourney>): Promise<void> {
-    const journeys = createJourneyService({ db: database.db, temporal: env.client, journeys: store });
+    const journeys = createJourneyService({ db: database.db, temporal: env.client, journeys: store, schedules: createJourneyScheduler({ db: database.db, temporal: env.client, taskQueue: TASK_QUEUE }) });
     await journeys.create({ definition });
     await journeys.publish(definition.id, {});
     store.forget();

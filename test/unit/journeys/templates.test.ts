@@ -5,9 +5,9 @@ import { listJourneyTemplates, loadJourneyTemplate } from '../../../templates/jo
 import { TEMPLATES_DIR, TemplateRenderer } from '../../../templates/renderer.js';
 
 describe('built-in journey templates', () => {
-  const catalogue = ['abandoned-cart', 'birthday', 'browse-abandonment', 'inbound-nurture', 'post-purchase-cross-sell', 'review-relaunch', 'satisfaction-follow-up', 'wishlist-promo'];
+  const catalogue = ['abandoned-cart', 'birthday', 'browse-abandonment', 'end-of-year', 'inbound-nurture', 'mothers-day', 'post-purchase-cross-sell', 'review-relaunch', 'satisfaction-follow-up', 'wishlist-promo'];
 
-  it('ships the eight journeys of the catalogue', async () => {
+  it('ships the ten journeys of the catalogue', async () => {
     expect(await listJourneyTemplates()).toEqual(catalogue);
   });
 
