@@ -162,6 +162,20 @@ export const SCENARIOS: Scenario[] = [
     },
   }),
   scenario({
+    workflowType: 'journeyScheduleTickWorkflow',
+    scenario: 'two-pages',
+    // What the schedule starts: its own id plus the tick's time.
+    workflowId: 'journey-tick:end-of-year-2026-12-26T08:00:00Z',
+    args: [{ journeyId: 'end-of-year' }],
+    activities: {
+      enqueueScheduledEntries: inOrder('enqueueScheduledEntries', [
+        { enqueued: 1000, next: contactId(1000) },
+        { enqueued: 312 },
+      ]),
+    },
+    outcome: 'completed',
+  }),
+  scenario({
     workflowType: 'handoffWorkflow',
     scenario: 'accepted-won',
     workflowId: handoffWorkflowId(contactId(1)),
