@@ -60,6 +60,9 @@ async function main(): Promise<void> {
       telemetryOptions: { metrics: { prometheus: { bindAddress: config.TEMPORAL_SDK_METRICS_ADDRESS, countersTotalSuffix: true, useSecondsForDurations: true } } },
     }),
   );
+  // package.json runs this file with `node --import tsx`, not the tsx CLI: the CLI is a parent process that
+  // SIGKILLs its child when the child does not acknowledge a signal within 30 ms, which a busy engine on a
+  // loaded machine misses, and the embedded services would then be left without their orderly stop.
   let forced = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
