@@ -9,6 +9,7 @@ import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { TEMPLATES_DIR, TemplateRenderer } from '../../templates/renderer.js';
+import { createTemplateStore } from '../../db/template.repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const marketingWithoutFooter = `---
@@ -53,7 +54,7 @@ describe('template validation and preview API', () => {
     await copyFile(path.join(TEMPLATES_DIR, 'product-news.mjml'), path.join(dir, 'product-news.mjml'));
     await writeFile(path.join(dir, 'no-footer.mjml'), marketingWithoutFooter);
     // The client connects lazily: these routes never reach Temporal.
-    app = await buildApp({ db: database.db, temporal: new Client(), taskQueue: 'templates-api', logLevel: 'silent', templates: new TemplateRenderer(dir) });
+    app = await buildApp({ db: database.db, temporal: new Client(), taskQueue: 'templates-api', logLevel: 'silent', templates: new TemplateRenderer(dir, createTemplateStore(database.db)) });
     admin = (await createApiKey(database.db, { name: 'marketer', role: 'admin' })).key;
     write = (await createApiKey(database.db, { name: 'site', role: 'write' })).key;
   });
