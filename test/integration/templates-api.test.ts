@@ -119,4 +119,30 @@ describe('template validation and preview API', () => {
     expect((await post('/v1/templates/product-news/preview', { contactId: '7d3a9e10-0000-4000-8000-000000000009' })).statusCode).toBe(404);
     expect((await post('/v1/templates/draft/preview', { source: brokenMjml })).statusCode).toBe(422);
   });
+
+  it('resolves <mj-include> to the published version of a stored partial, refuses its deletion while included, and reports a missing one on its line', async () => {
+    const put = (url: string, payload: unknown) => app.inject({ method: 'PUT', url, headers: { authorization: `Bearer ${admin}` }, payload: payload as object });
+    const banner = (words: string) => `<mj-section><mj-column><mj-text>${words} {{ contact.firstName }}</mj-text></mj-column></mj-section>`;
+    expect((await post('/v1/templates', { name: 'promo-banner', kind: 'partial', source: banner('Spring sale for') })).statusCode).toBe(201);
+    expect((await post('/v1/templates/promo-banner/publish', {})).json()).toEqual({ name: 'promo-banner', version: 1 });
+    const letter = marketingWithoutFooter.replace('<mj-section>', '<mj-include path="./partials/promo-banner.mjml" />\n    <mj-section>').replace(' and {{ order.total }}', '').replace('</mj-body>', '  <mj-include path="./partials/footer.mjml" />\n  </mj-body>');
+    expect((await post('/v1/templates', { name: 'with-banner', source: letter })).statusCode).toBe(201);
+    expect((await post('/v1/templates/with-banner/publish', {})).json()).toEqual({ name: 'with-banner', version: 1 });
+    const first = await post('/v1/templates/with-banner/preview', { data: { contact: { firstName: 'Ivy' } } });
+    expect(first.json().text).toContain('Spring sale for Ivy');
+
+    // A new version of the partial reaches the template without republishing it.
+    await put('/v1/templates/promo-banner/draft', { source: banner('Summer sale for') });
+    expect((await post('/v1/templates/promo-banner/publish', {})).json()).toEqual({ name: 'promo-banner', version: 2 });
+    expect((await post('/v1/templates/with-banner/preview', { data: { contact: { firstName: 'Ivy' } } })).json().text).toContain('Summer sale for Ivy');
+
+    const inUse = await app.inject({ method: 'DELETE', url: '/v1/templates/promo-banner', headers: { authorization: `Bearer ${admin}` } });
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.json().message).toContain('template with-banner');
+
+    const missing = await post('/v1/templates/with-banner/validate', { source: letter.replace('promo-banner', 'no-banner') });
+    expect(missing.json().problems).toContainEqual({ line: 7, reason: expect.stringContaining('no partial no-banner') });
+    // A partial is not sent on its own.
+    expect((await post('/v1/templates/promo-banner/test-send', { to: 'qa@example.com' })).statusCode).toBe(503);
+  });
 });
