@@ -184,13 +184,18 @@ export class TemplateRenderer {
   }
 
   /** The template the send path sends now: its published version, compiled (once per version). */
-  async resolve(name: string): Promise<ResolvedTemplate> {
-    if (!TEMPLATE_NAME.test(name)) throw new TemplateError(name, [{ reason: 'invalid template name: lowercase letters, digits, - and _' }]);
-    const lookup = this.store === undefined ? NO_STORED_TEMPLATES : await this.store.lookup(name);
+  resolve(name: string): Promise<ResolvedTemplate> {
+    if (!TEMPLATE_NAME.test(name)) return Promise.reject(new TemplateError(name, [{ reason: 'invalid template name: lowercase letters, digits, - and _' }]));
+    // Without a store (tests of files, the render bench) the cached promise is answered as it is.
+    if (this.store === undefined) return this.compiledFor(name, NO_STORED_TEMPLATES);
+    return this.store.lookup(name).then((lookup) => this.compiledFor(name, lookup));
+  }
+
+  private compiledFor(name: string, lookup: TemplateLookup): Promise<ResolvedTemplate> {
     const row = lookup.template;
-    if (row?.kind === 'partial') throw new TemplateError(name, [{ reason: `${name} is a partial: include it with <mj-include path="./partials/${name}.mjml" />` }]);
+    if (row?.kind === 'partial') return Promise.reject(new TemplateError(name, [{ reason: `${name} is a partial: include it with <mj-include path="./partials/${name}.mjml" />` }]));
     const stored = row !== undefined && !row.builtIn;
-    if (stored && row.publishedVersion === null) throw new TemplateError(name, [{ reason: `template ${name} has no published version: publish it first` }]);
+    if (stored && row.publishedVersion === null) return Promise.reject(new TemplateError(name, [{ reason: `template ${name} has no published version: publish it first` }]));
     const version = stored ? (row.publishedVersion as number) : 1;
     const key = `${name}@${version}${stampOf(lookup.partials)}`;
     let compiled = this.compiled.get(key);
