@@ -79,7 +79,7 @@ export function registerTemplateRoutes(app: ApiInstance, deps: { auth: Authentic
 
   app.get(
     '/v1/templates',
-    { onRequest: admin, schema: { summary: 'List e-mail templates and partials (built-ins first)', tags, querystring: ListQuery, response: { 200: z.object({ templates: z.array(TemplateView) }), ...errors } } },
+    { onRequest: admin, schema: { summary: 'List e-mail templates and partials (your own first, then the built-ins)', tags, querystring: ListQuery, response: { 200: z.object({ templates: z.array(TemplateView) }), ...errors } } },
     async (request) => ({ templates: (await service.list(request.query)).map(toView) }),
   );
 

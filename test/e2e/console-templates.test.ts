@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createConsoleUser, type ConsoleUserDatabase } from '../../db/console-user.repository.js';
+import { launchChromium } from '../helpers/browser.js';
 import { startEngine, type RunningEngine } from '../helpers/engine.js';
 
 // The templates screen in a real Chromium against the whole engine: a marketer edits a template,
@@ -40,10 +41,7 @@ beforeAll(async () => {
   const admin = { authorization: `Bearer ${engine.keys.admin}` };
   expect((await engine.post('/v1/templates', { name: 'spring-news', source: v1 }, admin)).status).toBe(201);
   expect((await engine.post('/v1/templates/spring-news/publish', {}, admin)).body).toEqual({ name: 'spring-news', version: 1 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

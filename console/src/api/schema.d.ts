@@ -5195,7 +5195,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List e-mail templates and partials (built-ins first) */
+        /** List e-mail templates and partials (your own first, then the built-ins) */
         get: {
             parameters: {
                 query?: {
