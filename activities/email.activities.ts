@@ -11,7 +11,7 @@ import { issueCampaignCode } from './coupons.js';
 import { signToken } from '../domain/tokens.js';
 import { rewriteTrackedHtml } from '../domain/tracking.js';
 import { traitValues } from '../domain/traits.js';
-import { TemplateError, type TemplateRenderer } from '../templates/renderer.js';
+import { TemplateError, renderCompiled, type TemplateRenderer } from '../templates/renderer.js';
 import { SendClaimLost, sendAtCommitPoint, type MailTransport } from './mail-transport.js';
 import { classifySmtpError } from './smtp-errors.js';
 import { emails, smtpDuration } from '../telemetry/metrics.js';
@@ -146,7 +146,8 @@ export function createEmailActivities(deps: EmailDependencies) {
   async function attemptSend(input: SendEmailInput): Promise<SendEmailResult> {
     const now = clock();
     const emailId = emailIdFor(input.cause);
-    const template = await deps.templates.compile(input.template).catch((error: unknown) => {
+    // The version published now: resolved once, so the row names the version that was rendered.
+    const template = await deps.templates.resolve(input.template).catch((error: unknown) => {
       // A broken template does not fix itself on retry: the marketer has to publish a fixed one.
       if (error instanceof TemplateError) throw ApplicationFailure.nonRetryable(error.message, 'TemplateInvalid');
       throw error;
@@ -186,7 +187,7 @@ export function createEmailActivities(deps: EmailDependencies) {
     if (to === null) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} has no e-mail address`, 'NoEmailAddress');
 
     const traits = traitValues(context.traits);
-    const outboxEmail: OutboxEmail = { id: emailId, contactId: context.contactId, template: input.template, to, category, topic };
+    const outboxEmail: OutboxEmail = { id: emailId, contactId: context.contactId, template: input.template, templateVersion: template.version, to, category, topic };
     const timeZone = typeof traits['timezone'] === 'string' ? traits['timezone'] : null;
     const decision = notice === undefined ? decideSend({ category, topic, timeZone, marketingPaused: traits['marketing_paused'] === true, ...context }, messaging.policy, now) : ({ action: 'send' } as const);
     if (decision.action === 'skip') {
@@ -200,7 +201,7 @@ export function createEmailActivities(deps: EmailDependencies) {
 
     const coupon = input.coupon === undefined ? undefined : await issueCampaignCode(deps.db, { ...input.coupon, contactId: context.contactId, issuedAt: now });
     const links = linksFor(messaging, { contactId: context.contactId, emailId, topic, now });
-    const rendered = await deps.templates.render(input.template, {
+    const rendered = renderCompiled(template, {
       ...withCouponImages(coupon === undefined ? input.data : { ...input.data, coupon }, messaging.publicUrl, messaging.secret),
       ...notice?.data,
       contact: traits,

@@ -24,6 +24,8 @@ import { registerConsentRoutes } from './routes/consent.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerNewsletterRoutes } from './routes/newsletters.js';
 import { TemplateRenderer } from '../templates/renderer.js';
+import { createTemplateStore } from '../db/template.repository.js';
+import { createTemplatesService, type TestMailSettings } from './templates.service.js';
 import { JourneyStore } from '../db/journey.repository.js';
 import { createJourneyRouter } from '../orchestration/journey-router.js';
 import { createJourneyScheduler } from '../orchestration/journey-schedules.js';
@@ -54,8 +56,10 @@ export interface ApiDependencies {
   doubleOptIn?: boolean;
   /** Where the Temporal SDK's runtime exports its own metrics (Prometheus text), appended to /metrics. */
   temporalMetricsUrl?: string;
-  /** Templates to validate and preview; the project's templates/ folder unless a test passes its own. */
+  /** Templates to validate and preview; the project's templates/ folder and the stored ones unless a test passes its own. */
   templates?: TemplateRenderer;
+  /** SMTP for test sends of templates (POST /v1/templates/:name/test-send); without it that route answers 503. */
+  testMail?: TestMailSettings;
 }
 
 // Segment's own limit for one call; a batch has its own, larger one.
@@ -96,6 +100,8 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   dispatcher.startSweeper();
   app.addHook('onClose', () => dispatcher.stop());
   const models = new ScoringModelStore(deps.db);
+  const renderer = deps.templates ?? new TemplateRenderer(undefined, createTemplateStore(deps.db));
+  const templates = createTemplatesService({ db: deps.db, renderer, ...(deps.testMail === undefined ? {} : { testMail: deps.testMail }) });
   const ingest = createIngestService(deps.db, models, dispatcher, { journeys: journeyStore, doubleOptIn: deps.doubleOptIn ?? false });
   const consoleAuth = await createConsoleAuth(app, { db: deps.db, secret: deps.links?.secret });
   const auth = createAuthenticator(deps.db, { session: consoleAuth.session });
@@ -105,21 +111,22 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
-  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates ?? new TemplateRenderer() });
+  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: renderer });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   if (deps.links !== undefined) {
     registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, ingest) });
   }
   registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
-  registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
+  registerTemplateRoutes(app, { auth, templates });
   const schedules = createJourneyScheduler({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue });
-  const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore, schedules });
+  const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore, schedules, templates });
   registerJourneyRoutes(app, { journeys, auth });
   registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
   registerCouponRoutes(app, { db: deps.db, auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
   registerConsoleRoutes(app, { consoleAuth, auth });
   await registerConsoleStatic(app);
   await journeys.seedTemplates();
+  await templates.seedBuiltIns();
   // Journeys published, paused or archived while no API ran get their calendars put right; in the
   // background, so an API comes up (and serves ingestion) while Temporal is still out of reach.
   const scheduling = schedules.syncAll().catch((error: unknown) => app.log.warn({ err: error }, 'journey schedules could not be synchronised; the next publish or restart retries'));

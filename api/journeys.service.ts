@@ -94,7 +94,21 @@ export interface MigrationPreview {
   wouldStay: number;
 }
 
-export function createJourneyService(deps: { db: Db; temporal: Client; journeys: JourneyStore; schedules: JourneyScheduler; templatesDir?: string; now?: () => Date }) {
+/** E-mail templates a published journey may name (api/templates.service.ts). */
+interface SendableTemplates {
+  unsendable(names: readonly string[]): Promise<{ name: string; reason: string }[]>;
+}
+
+/** A published journey sends its templates: each must exist, be an e-mail and have a published version. */
+async function requireTemplates(templates: SendableTemplates | undefined, definition: JourneyDefinition): Promise<void> {
+  if (templates === undefined) return;
+  const named = Object.entries(definition.nodes).flatMap(([nodeId, node]) => (node.type === 'send_email' ? [{ nodeId, template: node.template }] : []));
+  const problems = new Map((await templates.unsendable(named.map((n) => n.template))).map((problem) => [problem.name, problem.reason]));
+  const issues = named.flatMap((n) => (problems.has(n.template) ? [{ nodeId: n.nodeId, reason: `template: ${problems.get(n.template)}` }] : []));
+  if (issues.length > 0) throw new InvalidJourneyError(issues);
+}
+
+export function createJourneyService(deps: { db: Db; temporal: Client; journeys: JourneyStore; schedules: JourneyScheduler; templatesDir?: string; templates?: SendableTemplates; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   const templatesDir = deps.templatesDir ?? JOURNEY_TEMPLATES_DIR;
 
@@ -195,6 +209,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
       if (journey.draft === null) throw new HttpError(409, 'no_draft', `journey ${id} has no draft to publish: PUT /v1/journeys/${id}/draft first`);
       const definition = validateFor(id, journey.draft);
       await requireCampaigns(deps.db, definition);
+      await requireTemplates(deps.templates, definition);
       const policy = options.inFlightPolicy ?? journey.inFlightPolicy;
       const nodeMap = options.nodeMap ?? {};
       if (policy === 'move_to_new') checkNodeMap(nodeMap, definition, await olderNodeIds(id, Number.MAX_SAFE_INTEGER));

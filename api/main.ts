@@ -1,7 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/connection.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
+import { createMailTransport } from '../activities/mail-transport.js';
 import { buildApp } from './app.js';
+import { testMailFromConfig } from './templates.service.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
 
 // The standalone API, for deployments where Temporal and PostgreSQL are real servers.
@@ -13,6 +15,8 @@ try {
   const db = createDb(requireSetting(config, 'DATABASE_URL', hint), { poolMax: config.DATABASE_POOL_MAX });
   const connection = await Connection.connect(temporalConnectionOptions(config, requireSetting(config, 'TEMPORAL_ADDRESS', hint)));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // Only template test sends use SMTP from the API (one connection, no pool to speak of); without SMTP_URL they answer 503.
+  const testTransport = config.SMTP_URL === undefined ? undefined : createMailTransport({ smtpUrl: config.SMTP_URL, poolSize: 1, ratePerSecond: 5 });
   const app = await buildApp({
     db,
     temporal,
@@ -20,12 +24,14 @@ try {
     logLevel: config.LOG_LEVEL,
     links: { secret: linkSecret },
     doubleOptIn: config.DOUBLE_OPT_IN,
+    ...(testTransport === undefined ? {} : { testMail: testMailFromConfig(config, testTransport) }),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
   const stop = async () => {
     await app.close();
     await connection.close();
+    testTransport?.close();
     await db.destroy();
   };
   process.once('SIGINT', () => void stop());

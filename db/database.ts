@@ -7,6 +7,7 @@ import type { CrmDeliveryTable, HandoffActionTable, HandoffTable, RoutingCursorT
 import type { CouponTable, JourneyNodeVisitTable, JourneyRunTable } from './journey.types.js';
 import type { JourneyEntryTable, JourneyTable, JourneyVersionTable } from './journey-catalog.types.js';
 import type { NewsletterRecipientTable, NewsletterTable } from './newsletter.types.js';
+import type { TemplateTable, TemplateVersionTable } from './template.types.js';
 
 /** jsonb columns are written as JSON text (pg would turn a JS array into a Postgres array) and read back parsed. */
 export type Json<T> = ColumnType<T, string, string>;
@@ -141,6 +142,8 @@ export interface EmailMessageTable {
   topic: Generated<string | null>;
   skip_reason: Generated<string | null>;
   deferred_until: Generated<Date | null>;
+  /** The template version sent (built-in files are version 1); null on rows older than versioned templates. */
+  template_version: Generated<number | null>;
 }
 
 /** Consent per contact and topic (`all` records an unsubscribe from every marketing topic). */
@@ -205,6 +208,8 @@ export interface Database {
   erasures: ErasureTable;
   accounts: AccountTable;
   account_members: AccountMemberTable;
+  templates: TemplateTable;
+  template_versions: TemplateVersionTable;
 }
 
 export type Contact = Selectable<ContactTable>;

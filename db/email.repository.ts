@@ -14,6 +14,8 @@ export interface OutboxEmail {
   id: string;
   contactId: string;
   template: string;
+  /** The version of the template this attempt renders (built-in files are version 1). */
+  templateVersion: number;
   to: string;
   category: 'marketing' | 'transactional';
   topic: string | null;
@@ -22,7 +24,7 @@ export interface OutboxEmail {
 const OPEN_STATUSES = ['pending', 'deferred'] as const;
 
 function rowOf(email: OutboxEmail) {
-  return { id: email.id, contact_id: email.contactId, template: email.template, to_address: email.to, category: email.category, topic: email.topic, subject: null, smtp_response: null, last_error: null, sent_at: null };
+  return { id: email.id, contact_id: email.contactId, template: email.template, template_version: email.templateVersion, to_address: email.to, category: email.category, topic: email.topic, subject: null, smtp_response: null, last_error: null, sent_at: null };
 }
 
 /**
@@ -37,7 +39,7 @@ export async function claimEmailForSending(db: Db, email: OutboxEmail, now: Date
     .onConflict((oc) =>
       oc
         .column('id')
-        .doUpdateSet((eb) => ({ status: 'sending', sent_at: now, to_address: eb.ref('excluded.to_address'), deferred_until: null, attempts: eb('email_messages.attempts', '+', 1) }))
+        .doUpdateSet((eb) => ({ status: 'sending', sent_at: now, to_address: eb.ref('excluded.to_address'), template_version: eb.ref('excluded.template_version'), deferred_until: null, attempts: eb('email_messages.attempts', '+', 1) }))
         .where('email_messages.status', 'in', OPEN_STATUSES),
     )
     .returning('id')

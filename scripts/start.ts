@@ -6,6 +6,7 @@ import { messagingFromConfig } from '../activities/email.activities.js';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mail-transport.js';
 import { buildApp } from '../api/app.js';
+import { testMailFromConfig } from '../api/templates.service.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
 import type { Mailbox } from '../api/routes/dev-mailbox.js';
 import { createDb } from '../db/connection.js';
@@ -13,6 +14,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { ConfigError, parseConfig, temporalConnectionOptions } from '../domain/config.js';
 import { ScoringModelStore } from '../db/scoring.repository.js';
 import { TemplateRenderer } from '../templates/renderer.js';
+import { createTemplateStore } from '../db/template.repository.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
 import { ensureLocalKeys, ensureLocalSecret } from './local/local-keys.js';
@@ -155,7 +157,8 @@ async function main(): Promise<void> {
     activities: createActivities({
       db,
       mailer,
-      templates: new TemplateRenderer(),
+      // The version published at send time: templates stored through the API first, then the files.
+      templates: new TemplateRenderer(undefined, createTemplateStore(db)),
       mailFrom: config.MAIL_FROM,
       models: new ScoringModelStore(db),
       messaging: messagingFromConfig(config, linkSecret, publicUrl),
@@ -183,6 +186,7 @@ async function main(): Promise<void> {
     links: { secret: linkSecret },
     doubleOptIn: config.DOUBLE_OPT_IN,
     temporalMetricsUrl: `http://${config.TEMPORAL_SDK_METRICS_ADDRESS}/metrics`,
+    testMail: testMailFromConfig(config, mailer),
     ...(smtp.mailbox === undefined ? {} : { mailbox: smtp.mailbox }),
   });
   cleanups.push(() => app.close());

@@ -9,6 +9,7 @@ import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } f
 import { ScoringModelStore } from '../db/scoring.repository.js';
 import { METRICS_CONTENT_TYPE, observeDatabase, renderMetrics } from '../telemetry/metrics.js';
 import { TemplateRenderer } from '../templates/renderer.js';
+import { createTemplateStore } from '../db/template.repository.js';
 import { createRelanceWorker } from './worker.js';
 
 // The standalone worker, for deployments where Temporal, PostgreSQL and SMTP are real servers.
@@ -49,7 +50,8 @@ try {
     activities: createActivities({
       db,
       mailer,
-      templates: new TemplateRenderer(),
+      // The version published at send time: templates stored through the API first, then the files.
+      templates: new TemplateRenderer(undefined, createTemplateStore(db)),
       mailFrom: config.MAIL_FROM,
       models: new ScoringModelStore(db),
       messaging,

@@ -12,6 +12,7 @@ const Inbox = lazy(() => import('./pages/inbox'));
 const Journeys = lazy(() => import('./pages/journeys'));
 const JourneyDetail = lazy(() => import('./pages/journey-detail'));
 const Newsletters = lazy(() => import('./pages/newsletters'));
+const Templates = lazy(() => import('./pages/templates'));
 
 interface Screen {
   path: string;
@@ -24,6 +25,7 @@ const NAVIGATION: readonly Screen[] = [
   { path: '/contacts', label: 'Contacts', roles: ['admin', 'marketer'] },
   { path: '/journeys', label: 'Journeys', roles: ['admin', 'marketer'] },
   { path: '/newsletters', label: 'Newsletters', roles: ['admin', 'marketer'] },
+  { path: '/templates', label: 'Templates', roles: ['admin', 'marketer'] },
   { path: '/inbox', label: 'Sales inbox', roles: ['sales'] },
 ];
 
@@ -37,6 +39,8 @@ function screenFor(path: string, role: Role): ReactNode {
   if (contact !== null) return <ContactProfile id={contact[1]!} />;
   const journey = /^\/journeys\/([^/]+)$/.exec(path);
   if (journey !== null && role !== 'sales') return <JourneyDetail id={decodeURIComponent(journey[1]!)} />;
+  const template = /^\/templates\/([^/]+)$/.exec(path);
+  if (template !== null && role !== 'sales') return <Templates name={decodeURIComponent(template[1]!)} />;
   const allowed = NAVIGATION.find((screen) => screen.path === path);
   if (allowed === undefined) return <p className="empty">No such screen. <Link to={home}>Go back</Link></p>;
   if (!allowed.roles.includes(role)) return <p className="error" role="alert">Your role ({role}) cannot open {allowed.label}.</p>;
@@ -49,6 +53,8 @@ function screenFor(path: string, role: Role): ReactNode {
       return <Journeys />;
     case '/newsletters':
       return <Newsletters />;
+    case '/templates':
+      return <Templates />;
     default:
       return <Inbox />;
   }

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createConsoleUser, type ConsoleUserDatabase } from '../../db/console-user.repository.js';
+import { launchChromium } from '../helpers/browser.js';
 import { startEngine, type RunningEngine } from '../helpers/engine.js';
 
 // The console in a real Chromium (Debian's, never downloaded) against the whole engine: Temporal,
@@ -44,10 +45,7 @@ beforeAll(async () => {
   const users = engine.database.db as unknown as Kysely<ConsoleUserDatabase>;
   await createConsoleUser(users, { ...ADMIN, role: 'admin' });
   await createConsoleUser(users, { ...REP, role: 'sales' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { buildApp, type ApiInstance } from '../../api/app.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { TemplateRenderer } from '../../templates/renderer.js';
+import { createTemplateStore } from '../../db/template.repository.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { bundleWorkflows, createDevServerEnvironment } from './temporal.js';
@@ -30,6 +31,8 @@ export interface RunningEngine {
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   patch(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   put(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** DELETE with the admin key unless other headers say otherwise. */
+  delete(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Stops the worker alone, as a crash or a deploy would: nothing answers workflow tasks or queries. */
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -69,7 +72,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' }, site: options.site ?? ENGINE_SITE } }),
+    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(undefined, createTemplateStore(database.db)), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' }, site: options.site ?? ENGINE_SITE } }),
   });
   const running = worker.run();
   const app = await buildApp({
@@ -80,6 +83,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     logLevel: 'silent',
     links: { secret: linkSecret },
     doubleOptIn: options.doubleOptIn ?? false,
+    testMail: { transport: mailer, mailFrom: 'Relance <hello@relance.test>', site: options.site ?? ENGINE_SITE },
     ...(options.temporalMetricsUrl === undefined ? {} : { temporalMetricsUrl: options.temporalMetricsUrl }),
   });
   await app.listen({ port, host: '127.0.0.1' });
@@ -120,6 +124,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     get: (path, headers = bearer(keys.admin)) => request('GET', path, undefined, headers),
     patch: (path, body, headers = bearer(keys.admin)) => request('PATCH', path, body, headers),
     put: (path, body, headers = bearer(keys.admin)) => request('PUT', path, body, headers),
+    delete: (path, headers = bearer(keys.admin)) => request('DELETE', path, undefined, headers),
     async stopWorker() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

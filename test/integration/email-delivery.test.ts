@@ -226,7 +226,7 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     const hal = await contact('Hal');
     const emailId = emailIdFor('test/overlap/hal');
     // An earlier attempt committed `sending` right before its end-of-data dot, then died.
-    await claimEmailForSending(database.db, { id: emailId, contactId: hal.id, template: 'welcome', to: hal.email, category: 'transactional', topic: null }, noon);
+    await claimEmailForSending(database.db, { id: emailId, contactId: hal.id, template: 'welcome', templateVersion: 1, to: hal.email, category: 'transactional', topic: null }, noon);
     expect(await activitiesAt(noon).sendEmail({ cause: 'test/overlap/hal', contactId: hal.id, template: 'welcome' })).toEqual({ status: 'already-sent', emailId });
     expect(await outboxRow(emailId)).toMatchObject({ status: 'sent', last_error: expect.stringContaining('outcome unknown') });
     expect(received(hal.email)).toEqual([]);

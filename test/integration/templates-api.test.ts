@@ -9,6 +9,7 @@ import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { TEMPLATES_DIR, TemplateRenderer } from '../../templates/renderer.js';
+import { createTemplateStore } from '../../db/template.repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const marketingWithoutFooter = `---
@@ -53,7 +54,7 @@ describe('template validation and preview API', () => {
     await copyFile(path.join(TEMPLATES_DIR, 'product-news.mjml'), path.join(dir, 'product-news.mjml'));
     await writeFile(path.join(dir, 'no-footer.mjml'), marketingWithoutFooter);
     // The client connects lazily: these routes never reach Temporal.
-    app = await buildApp({ db: database.db, temporal: new Client(), taskQueue: 'templates-api', logLevel: 'silent', templates: new TemplateRenderer(dir) });
+    app = await buildApp({ db: database.db, temporal: new Client(), taskQueue: 'templates-api', logLevel: 'silent', templates: new TemplateRenderer(dir, createTemplateStore(database.db)) });
     admin = (await createApiKey(database.db, { name: 'marketer', role: 'admin' })).key;
     write = (await createApiKey(database.db, { name: 'site', role: 'write' })).key;
   });
@@ -117,5 +118,31 @@ describe('template validation and preview API', () => {
     expect(sample.json().subject).toBe('Sam, three guides picked for you');
     expect((await post('/v1/templates/product-news/preview', { contactId: '7d3a9e10-0000-4000-8000-000000000009' })).statusCode).toBe(404);
     expect((await post('/v1/templates/draft/preview', { source: brokenMjml })).statusCode).toBe(422);
+  });
+
+  it('resolves <mj-include> to the published version of a stored partial, refuses its deletion while included, and reports a missing one on its line', async () => {
+    const put = (url: string, payload: unknown) => app.inject({ method: 'PUT', url, headers: { authorization: `Bearer ${admin}` }, payload: payload as object });
+    const banner = (words: string) => `<mj-section><mj-column><mj-text>${words} {{ contact.firstName }}</mj-text></mj-column></mj-section>`;
+    expect((await post('/v1/templates', { name: 'promo-banner', kind: 'partial', source: banner('Spring sale for') })).statusCode).toBe(201);
+    expect((await post('/v1/templates/promo-banner/publish', {})).json()).toEqual({ name: 'promo-banner', version: 1 });
+    const letter = marketingWithoutFooter.replace('<mj-section>', '<mj-include path="./partials/promo-banner.mjml" />\n    <mj-section>').replace(' and {{ order.total }}', '').replace('</mj-body>', '  <mj-include path="./partials/footer.mjml" />\n  </mj-body>');
+    expect((await post('/v1/templates', { name: 'with-banner', source: letter })).statusCode).toBe(201);
+    expect((await post('/v1/templates/with-banner/publish', {})).json()).toEqual({ name: 'with-banner', version: 1 });
+    const first = await post('/v1/templates/with-banner/preview', { data: { contact: { firstName: 'Ivy' } } });
+    expect(first.json().text).toContain('Spring sale for Ivy');
+
+    // A new version of the partial reaches the template without republishing it.
+    await put('/v1/templates/promo-banner/draft', { source: banner('Summer sale for') });
+    expect((await post('/v1/templates/promo-banner/publish', {})).json()).toEqual({ name: 'promo-banner', version: 2 });
+    expect((await post('/v1/templates/with-banner/preview', { data: { contact: { firstName: 'Ivy' } } })).json().text).toContain('Summer sale for Ivy');
+
+    const inUse = await app.inject({ method: 'DELETE', url: '/v1/templates/promo-banner', headers: { authorization: `Bearer ${admin}` } });
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.json().message).toContain('template with-banner');
+
+    const missing = await post('/v1/templates/with-banner/validate', { source: letter.replace('promo-banner', 'no-banner') });
+    expect(missing.json().problems).toContainEqual({ line: 7, reason: expect.stringContaining('no partial no-banner') });
+    // A partial is not sent on its own.
+    expect((await post('/v1/templates/promo-banner/test-send', { to: 'qa@example.com' })).statusCode).toBe(503);
   });
 });
