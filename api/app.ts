@@ -2,15 +2,13 @@ import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Db } from '../db/connection.js';
+import type { Engine } from '../engine/engine.js';
 import { createAuthenticator } from './auth.js';
 import { createConsoleAuth, registerConsoleRoutes } from './console-auth.js';
 import { registerConsoleStatic } from './console-static.js';
 import { registerBodyDecoding } from './body-decoding.js';
 import { registerErrorHandler } from './errors.js';
 import { createIngestService } from './ingest.service.js';
-import { createOutboxDispatcher, createTemporalOrchestrator } from '../orchestration/orchestrator.js';
-import { ScoringModelStore } from '../db/scoring.repository.js';
 import { registerDevMailboxRoutes, type Mailbox } from './routes/dev-mailbox.js';
 import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -23,9 +21,6 @@ import { registerLinkRoutes } from './routes/links.js';
 import { registerConsentRoutes } from './routes/consent.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerNewsletterRoutes } from './routes/newsletters.js';
-import { TemplateRenderer } from '../templates/renderer.js';
-import { JourneyStore } from '../db/journey.repository.js';
-import { createJourneyRouter } from '../orchestration/journey-router.js';
 import { createJourneyService } from './journeys.service.js';
 import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
@@ -40,10 +35,9 @@ export type ApiInstance = FastifyInstance<
   ZodTypeProvider
 >;
 
-export interface ApiDependencies {
-  db: Db;
-  temporal: Client;
-  taskQueue: string;
+export interface ApiOptions {
+  /** The engine's parts (db, models, journeys, templates, dispatcher, Temporal client): engine/engine.ts. */
+  engine: Pick<Engine, 'config' | 'db' | 'models' | 'journeys' | 'templates' | 'dispatcher' | 'temporal'>;
   /** Local mode only: exposes the SMTP catcher at /dev/mailbox. */
   mailbox?: Mailbox;
   logLevel?: string;
@@ -53,14 +47,17 @@ export interface ApiDependencies {
   doubleOptIn?: boolean;
   /** Where the Temporal SDK's runtime exports its own metrics (Prometheus text), appended to /metrics. */
   temporalMetricsUrl?: string;
-  /** Templates to validate and preview; the project's templates/ folder unless a test passes its own. */
-  templates?: TemplateRenderer;
 }
+
+/** What the routes are built over: the options and the engine's parts they name. */
+export type ApiDependencies = Omit<ApiOptions, 'engine'> & { db: Engine['db']; temporal: Client; taskQueue: string; templates: Engine['templates'] };
 
 // Segment's own limit for one call; a batch has its own, larger one.
 export const BODY_LIMIT_BYTES = 32 * 1024;
 
-export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
+export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
+  const { engine, ...rest } = options;
+  const deps: ApiDependencies = { ...rest, db: engine.db, temporal: engine.temporal, taskQueue: engine.config.TEMPORAL_TASK_QUEUE, templates: engine.templates };
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info', redact: ['req.headers.authorization'] },
     bodyLimit: BODY_LIMIT_BYTES,
@@ -87,14 +84,9 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const journeyStore = new JourneyStore(deps.db);
-  const journeyRouter = createJourneyRouter({ temporal: deps.temporal, taskQueue: deps.taskQueue, journeys: journeyStore });
-  const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue, journeyRouter), (error) =>
-    app.log.warn({ err: error }, 'orchestration dispatch failed; the outbox sweeper retries'),
-  );
+  const { journeys: journeyStore, dispatcher, models } = engine;
   dispatcher.startSweeper();
   app.addHook('onClose', () => dispatcher.stop());
-  const models = new ScoringModelStore(deps.db);
   const ingest = createIngestService(deps.db, models, dispatcher, { journeys: journeyStore, doubleOptIn: deps.doubleOptIn ?? false });
   const consoleAuth = await createConsoleAuth(app, { db: deps.db, secret: deps.links?.secret });
   const auth = createAuthenticator(deps.db, { session: consoleAuth.session });
@@ -104,13 +96,13 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
-  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates ?? new TemplateRenderer() });
+  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   if (deps.links !== undefined) {
     registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, ingest) });
   }
   registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
-  registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates ?? new TemplateRenderer() });
+  registerTemplateRoutes(app, { db: deps.db, auth, templates: deps.templates });
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore });
   registerJourneyRoutes(app, { journeys, auth });
   registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });

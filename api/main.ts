@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { createDb } from '../db/connection.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
+import { createEngine } from '../engine/engine.js';
 import { buildApp } from './app.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
 
@@ -10,13 +10,12 @@ try {
   const config = parseConfig(process.env);
   const hint = 'the standalone API uses existing servers; `npm start` embeds them';
   const linkSecret = requireSetting(config, 'RELANCE_SECRET', 'it verifies the unsubscribe and tracking links in e-mails');
-  const db = createDb(requireSetting(config, 'DATABASE_URL', hint), { poolMax: config.DATABASE_POOL_MAX });
+  requireSetting(config, 'DATABASE_URL', hint);
   const connection = await Connection.connect(temporalConnectionOptions(config, requireSetting(config, 'TEMPORAL_ADDRESS', hint)));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const engine = createEngine(config, { temporal, onDispatchError: (error) => console.warn('api: orchestration dispatch failed; the outbox sweeper retries', error) });
   const app = await buildApp({
-    db,
-    temporal,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    engine,
     logLevel: config.LOG_LEVEL,
     links: { secret: linkSecret },
     doubleOptIn: config.DOUBLE_OPT_IN,
@@ -26,7 +25,7 @@ try {
   const stop = async () => {
     await app.close();
     await connection.close();
-    await db.destroy();
+    await engine.close();
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
