@@ -127,6 +127,42 @@ export default tseslint.config(
     },
   },
   {
+    // Benches borrow what tests share from test/support/ (databases, fixtures, settings) and nothing
+    // else of test/: a bench never depends on a test helper's vitest wiring.
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/test/**', '!**/test/support', '!**/test/support/**'], message: 'bench/ may import test/support/ only: move what it needs there.' }] },
+      ],
+    },
+  },
+  {
+    // ...and never the reverse: no test reaches into bench/.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/bench', '**/bench/**'], message: 'Tests never import bench/: bench/ borrows from test/support/, not the reverse.' }] },
+      ],
+    },
+  },
+  {
+    // test/support/ stands on its own, so a bench that imports it pulls in no test helper.
+    files: ['test/support/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/bench', '**/bench/**'], message: 'Tests never import bench/: bench/ borrows from test/support/, not the reverse.' },
+            { group: ['**/helpers/**', '**/setup/**', '**/e2e/**', '**/integration/**', '**/unit/**', '**/faults/**'], message: 'test/support/ is what bench/ may borrow: it imports no other part of test/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The composition root builds the engine's parts; the processes that run them sit above it.
     files: ['engine/**/*.ts'],
     rules: {

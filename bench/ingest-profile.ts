@@ -15,7 +15,7 @@ import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { InboundEvent } from '../domain/events.js';
 import { createEngine } from '../engine/engine.js';
-import { adminQuery, databaseUrl, provideTestPostgres } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres } from '../test/support/postgres.js';
 import { engineConfig } from '../test/support/engine-config.js';
 import { runConcurrent } from './harness.js';
 

@@ -13,7 +13,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createEngine } from '../engine/engine.js';
 import { startSmtpCatcher } from '../scripts/local/smtp-catcher.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/support/postgres.js';
 import { engineConfig } from '../test/support/engine-config.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import type { JourneyWorkflowInput } from '../workflows/journey.contract.js';

@@ -13,7 +13,7 @@ import { createEngine } from '../engine/engine.js';
 import { startSmtpCatcher } from '../scripts/local/smtp-catcher.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
 import { engineConfig } from '../test/support/engine-config.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/support/postgres.js';
 import { journeyWorkflowId } from '../workflows/ids.js';
 import type { journeyWorkflow } from '../workflows/journey.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';

@@ -15,8 +15,8 @@ import { createNewsletter, recipientCounts } from '../db/newsletter.repository.j
 import { createEngine } from '../engine/engine.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
 import { engineConfig } from '../test/support/engine-config.js';
-import { cohortAudience, insertSubscribers } from '../test/helpers/subscribers.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
+import { cohortAudience, insertSubscribers } from '../test/support/subscribers.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/support/postgres.js';
 import { newsletterWorkflowId } from '../workflows/ids.js';
 import type { newsletterWorkflow } from '../workflows/newsletter.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';

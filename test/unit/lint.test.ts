@@ -66,6 +66,11 @@ describe('layering lint', () => {
     ['orchestration/example.ts', "import { createEngine } from '../engine/engine.js';"],
     ['orchestration/example.ts', "import { HttpError } from '../api/errors.js';"],
     ['workflows/example.workflow.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['bench/example.ts', "import { startEngine } from '../test/helpers/engine.js';"],
+    ['bench/example.ts', "import { setup } from '../test/setup/global-setup.js';"],
+    ['test/unit/example.test.ts', "import { runConcurrent } from '../../bench/harness.js';"],
+    ['test/support/example.ts', "import { createTestDatabase } from '../helpers/database.js';"],
+    ['test/support/example.ts', "import { runConcurrent } from '../../bench/harness.js';"],
   ])('%s may not %s', async (filePath, importLine) => {
     expect(await restricted(filePath, importLine)).toBe(true);
   });
@@ -78,6 +83,9 @@ describe('layering lint', () => {
     ['engine/example.ts', "import { createOutboxDispatcher } from '../orchestration/orchestrator.js';"],
     ['api/example.ts', "import { createEngine } from '../engine/engine.js';"],
     ['worker/example.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['bench/example.ts', "import { provideTestPostgres } from '../test/support/postgres.js';"],
+    ['test/helpers/example.ts', "import { engineConfig } from '../support/engine-config.js';"],
+    ['test/support/example.ts', "import { createEngine } from '../../engine/engine.js';"],
   ])('%s may %s', async (filePath, importLine) => {
     expect(await restricted(filePath, importLine)).toBe(false);
   });
