@@ -52,8 +52,8 @@ export default tseslint.config(
               message: 'Workflow code must stay deterministic: do I/O in an activity.',
             },
             {
-              group: ['**/db', '**/db/**', '**/api', '**/api/**', '**/orchestration', '**/orchestration/**', '**/worker', '**/worker/**', '**/scripts/**'],
-              message: 'Workflows may not import db/, api/, orchestration/, worker/ or scripts/: only pure domain/ code.',
+              group: ['**/db', '**/db/**', '**/api', '**/api/**', '**/orchestration', '**/orchestration/**', '**/worker', '**/worker/**', '**/scripts/**', '**/engine', '**/engine/**'],
+              message: 'Workflows may not import db/, api/, orchestration/, worker/, engine/ or scripts/: only pure domain/ code.',
             },
             {
               group: ['**/activities', '**/activities/**'],
@@ -77,7 +77,7 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['**/db/**', '**/api/**', '**/orchestration/**', '**/worker/**', '**/activities/**', '**/workflows/**', 'pg', 'kysely', 'nodemailer', '@temporalio/*'],
+              group: ['**/db/**', '**/api/**', '**/orchestration/**', '**/worker/**', '**/activities/**', '**/workflows/**', '**/engine/**', 'pg', 'kysely', 'nodemailer', '@temporalio/*'],
               message: 'domain/ is pure and imports nothing from the layers above it.',
             },
           ],
@@ -105,6 +105,75 @@ export default tseslint.config(
           patterns: [
             { group: ['**/api', '**/api/**'], message: 'Only scripts/ and tests sit above api/: move what both need below it.' },
             { group: ['**/orchestration', '**/orchestration/**', '**/activities', '**/activities/**'], message: 'db/ stores and reads; orchestration and activities call it, never the reverse.' },
+            { group: ['**/engine', '**/engine/**'], message: 'engine/ composes the layers; they never reach up into it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The parts the composition root assembles stay unaware of it (worker/, api/, scripts/ use it).
+    files: ['activities/**/*.ts', 'orchestration/**/*.ts', 'telemetry/**/*.ts', 'templates/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/api', '**/api/**'], message: 'Only scripts/ and tests sit above api/: move what both need below it.' },
+            { group: ['**/engine', '**/engine/**'], message: 'engine/ composes the layers; they never reach up into it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Benches borrow what tests share from test/support/ (databases, fixtures, settings) and nothing
+    // else of test/: a bench never depends on a test helper's vitest wiring.
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/test/**', '!**/test/support', '!**/test/support/**'], message: 'bench/ may import test/support/ only: move what it needs there.' }] },
+      ],
+    },
+  },
+  {
+    // ...and never the reverse: no test reaches into bench/.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/bench', '**/bench/**'], message: 'Tests never import bench/: bench/ borrows from test/support/, not the reverse.' }] },
+      ],
+    },
+  },
+  {
+    // test/support/ stands on its own, so a bench that imports it pulls in no test helper.
+    files: ['test/support/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/bench', '**/bench/**'], message: 'Tests never import bench/: bench/ borrows from test/support/, not the reverse.' },
+            { group: ['**/helpers/**', '**/setup/**', '**/e2e/**', '**/integration/**', '**/unit/**', '**/faults/**'], message: 'test/support/ is what bench/ may borrow: it imports no other part of test/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The composition root builds the engine's parts; the processes that run them sit above it.
+    files: ['engine/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api', '**/api/**', '**/worker', '**/worker/**', '**/scripts', '**/scripts/**', '**/test/**', '**/bench/**'],
+              message: 'engine/ builds parts for api/, worker/ and scripts/, and may not import them (nor tests or benches).',
+            },
           ],
         },
       ],

@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
-import { recordStageChanges, refreshContacts, rescoreContacts } from '../db/contact-scoring.js';
+import { lockMqlsDecayedBelow, recordStageChanges, refreshContacts, rescoreContacts } from '../db/contact-scoring.js';
 import { enqueueIntents } from '../db/outbox.repository.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 
@@ -56,18 +55,8 @@ export function createScoringActivities(deps: ScoringDependencies) {
     const { mql } = model.model.lifecycle;
     const floor = mql.demoteBelow ?? mql.engagementAtLeast;
     return deps.db.transaction().execute(async (trx) => {
-      const candidates = await trx
-        .selectFrom('contacts')
-        .select('id')
-        .where('stage', '=', 'mql')
-        .where('merged_into', 'is', null)
-        .where(sql<number>`engagement_score * power(0.5, extract(epoch from (${at}::timestamptz - engagement_scored_at)) * 1000 / ${model.halfLifeMs})`, '<', floor)
-        .orderBy('id')
-        .limit(input.limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      const changes = await refreshContacts(trx, candidates.map((row) => row.id), model, at);
+      const candidates = await lockMqlsDecayedBelow(trx, floor, at, model, input.limit);
+      const changes = await refreshContacts(trx, candidates, model, at);
       await enqueueIntents(trx, await recordStageChanges(trx, changes, at));
       return { reviewed: candidates.length, demoted: changes.length };
     });

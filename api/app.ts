@@ -2,15 +2,13 @@ import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Db } from '../db/connection.js';
+import type { Engine } from '../engine/engine.js';
 import { createAuthenticator } from './auth.js';
 import { createConsoleAuth, registerConsoleRoutes } from './console-auth.js';
 import { registerConsoleStatic } from './console-static.js';
 import { registerBodyDecoding } from './body-decoding.js';
 import { registerErrorHandler } from './errors.js';
 import { createIngestService } from './ingest.service.js';
-import { createOutboxDispatcher, createTemporalOrchestrator } from '../orchestration/orchestrator.js';
-import { ScoringModelStore } from '../db/scoring.repository.js';
 import { registerDevMailboxRoutes, type Mailbox } from './routes/dev-mailbox.js';
 import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -23,11 +21,7 @@ import { registerLinkRoutes } from './routes/links.js';
 import { registerConsentRoutes } from './routes/consent.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerNewsletterRoutes } from './routes/newsletters.js';
-import { TemplateRenderer } from '../templates/renderer.js';
-import { createTemplateStore } from '../db/template.repository.js';
 import { createTemplatesService, type TestMailSettings } from './templates.service.js';
-import { JourneyStore } from '../db/journey.repository.js';
-import { createJourneyRouter } from '../orchestration/journey-router.js';
 import { createJourneyScheduler } from '../orchestration/journey-schedules.js';
 import { createJourneyService } from './journeys.service.js';
 import { registerJourneyRoutes } from './routes/journeys.js';
@@ -43,10 +37,9 @@ export type ApiInstance = FastifyInstance<
   ZodTypeProvider
 >;
 
-export interface ApiDependencies {
-  db: Db;
-  temporal: Client;
-  taskQueue: string;
+export interface ApiOptions {
+  /** The engine's parts (db, models, journeys, templates, dispatcher, Temporal client): engine/engine.ts. */
+  engine: Pick<Engine, 'config' | 'db' | 'models' | 'journeys' | 'templates' | 'dispatcher' | 'temporal'>;
   /** Local mode only: exposes the SMTP catcher at /dev/mailbox. */
   mailbox?: Mailbox;
   logLevel?: string;
@@ -56,16 +49,19 @@ export interface ApiDependencies {
   doubleOptIn?: boolean;
   /** Where the Temporal SDK's runtime exports its own metrics (Prometheus text), appended to /metrics. */
   temporalMetricsUrl?: string;
-  /** Templates to validate and preview; the project's templates/ folder and the stored ones unless a test passes its own. */
-  templates?: TemplateRenderer;
   /** SMTP for test sends of templates (POST /v1/templates/:name/test-send); without it that route answers 503. */
   testMail?: TestMailSettings;
 }
 
+/** What the routes are built over: the options and the engine's parts they name. */
+export type ApiDependencies = Omit<ApiOptions, 'engine'> & { db: Engine['db']; temporal: Client; taskQueue: string; templates: Engine['templates'] };
+
 // Segment's own limit for one call; a batch has its own, larger one.
 export const BODY_LIMIT_BYTES = 32 * 1024;
 
-export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
+export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
+  const { engine, ...rest } = options;
+  const deps: ApiDependencies = { ...rest, db: engine.db, temporal: engine.temporal, taskQueue: engine.config.TEMPORAL_TASK_QUEUE, templates: engine.templates };
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info', redact: ['req.headers.authorization'] },
     bodyLimit: BODY_LIMIT_BYTES,
@@ -92,16 +88,10 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const journeyStore = new JourneyStore(deps.db);
-  const journeyRouter = createJourneyRouter({ temporal: deps.temporal, taskQueue: deps.taskQueue, journeys: journeyStore });
-  const dispatcher = createOutboxDispatcher(deps.db, createTemporalOrchestrator(deps.temporal, deps.taskQueue, journeyRouter), (error) =>
-    app.log.warn({ err: error }, 'orchestration dispatch failed; the outbox sweeper retries'),
-  );
+  const { journeys: journeyStore, dispatcher, models } = engine;
   dispatcher.startSweeper();
   app.addHook('onClose', () => dispatcher.stop());
-  const models = new ScoringModelStore(deps.db);
-  const renderer = deps.templates ?? new TemplateRenderer(undefined, createTemplateStore(deps.db));
-  const templates = createTemplatesService({ db: deps.db, renderer, ...(deps.testMail === undefined ? {} : { testMail: deps.testMail }) });
+  const templates = createTemplatesService({ db: deps.db, renderer: deps.templates, ...(deps.testMail === undefined ? {} : { testMail: deps.testMail }) });
   const ingest = createIngestService(deps.db, models, dispatcher, { journeys: journeyStore, doubleOptIn: deps.doubleOptIn ?? false });
   const consoleAuth = await createConsoleAuth(app, { db: deps.db, secret: deps.links?.secret });
   const auth = createAuthenticator(deps.db, { session: consoleAuth.session });
@@ -111,7 +101,7 @@ export async function buildApp(deps: ApiDependencies): Promise<ApiInstance> {
   registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
-  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: renderer });
+  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   if (deps.links !== undefined) {
     registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, ingest) });

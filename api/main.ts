@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { createDb } from '../db/connection.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
 import { createMailTransport } from '../activities/mail-transport.js';
+import { createEngine } from '../engine/engine.js';
 import { buildApp } from './app.js';
 import { testMailFromConfig } from './templates.service.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
@@ -12,15 +12,14 @@ try {
   const config = parseConfig(process.env);
   const hint = 'the standalone API uses existing servers; `npm start` embeds them';
   const linkSecret = requireSetting(config, 'RELANCE_SECRET', 'it verifies the unsubscribe and tracking links in e-mails');
-  const db = createDb(requireSetting(config, 'DATABASE_URL', hint), { poolMax: config.DATABASE_POOL_MAX });
+  requireSetting(config, 'DATABASE_URL', hint);
   const connection = await Connection.connect(temporalConnectionOptions(config, requireSetting(config, 'TEMPORAL_ADDRESS', hint)));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   // Only template test sends use SMTP from the API (one connection, no pool to speak of); without SMTP_URL they answer 503.
   const testTransport = config.SMTP_URL === undefined ? undefined : createMailTransport({ smtpUrl: config.SMTP_URL, poolSize: 1, ratePerSecond: 5 });
+  const engine = createEngine(config, { temporal, onDispatchError: (error) => console.warn('api: orchestration dispatch failed; the outbox sweeper retries', error) });
   const app = await buildApp({
-    db,
-    temporal,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    engine,
     logLevel: config.LOG_LEVEL,
     links: { secret: linkSecret },
     doubleOptIn: config.DOUBLE_OPT_IN,
@@ -32,7 +31,7 @@ try {
     await app.close();
     await connection.close();
     testTransport?.close();
-    await db.destroy();
+    await engine.close();
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());

@@ -104,29 +104,6 @@ export async function timeIterations(
   return { iterations: options.iterations, totalMs, perSecond: options.iterations / (totalMs / 1000), samplesMs: samples };
 }
 
-/** Runs `fn` untimed for `warmupMs`, then as often as fits in `durationMs`. */
-export async function timeDuration(
-  fn: (iteration: number) => unknown,
-  options: { durationMs: number; warmupMs?: number; samples?: boolean },
-): Promise<TimingResult> {
-  const warmupEnd = performance.now() + (options.warmupMs ?? Math.min(1000, options.durationMs / 5));
-  for (let i = 0; performance.now() < warmupEnd; i++) await call(() => fn(-1 - i));
-  const samples: number[] | undefined = options.samples === true ? [] : undefined;
-  const started = performance.now();
-  const end = started + options.durationMs;
-  let iterations = 0;
-  let now = started;
-  while (now < end) {
-    await call(() => fn(iterations));
-    const after = performance.now();
-    samples?.push(after - now);
-    now = after;
-    iterations++;
-  }
-  const totalMs = now - started;
-  return { iterations, totalMs, perSecond: iterations / (totalMs / 1000), samplesMs: samples };
-}
-
 /**
  * Runs `fn(0 … count-1)` with at most `concurrency` calls in flight, as a worker with a bounded
  * number of concurrent activities would. Resolves with the elapsed wall-clock time.

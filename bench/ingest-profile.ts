@@ -14,7 +14,9 @@ import { createApiKey } from '../db/api-key.repository.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { InboundEvent } from '../domain/events.js';
-import { adminQuery, databaseUrl, provideTestPostgres } from '../test/setup/postgres.js';
+import { createEngine } from '../engine/engine.js';
+import { adminQuery, databaseUrl, provideTestPostgres } from '../test/support/postgres.js';
+import { engineConfig } from '../test/support/engine-config.js';
 import { runConcurrent } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,7 +75,8 @@ try {
   await migrateToLatest(db);
   const { key } = await createApiKey(db, { name: 'profile', role: 'write' });
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const app = await buildApp({ db, temporal, taskQueue: 'profile', logLevel: 'silent' });
+  // The timed pool above is the engine's database: the profile sees every statement the API sends.
+  const app = await buildApp({ engine: createEngine(engineConfig({ TEMPORAL_TASK_QUEUE: 'profile' }), { db, temporal }), logLevel: 'silent' });
   const post = async (body: unknown) => {
     const response = await app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: JSON.stringify(body) });
     if (response.statusCode !== 200) throw new Error(`answered ${response.statusCode}: ${response.body}`);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiKey } from '../db/api-key.repository.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/support/postgres.js';
 import { type BenchFigure, type BenchSuite, percentiles, ratioOf, round, runConcurrent } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -7,17 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
-import { createMailTransport } from '../activities/mail-transport.js';
 import { buildApp } from '../api/app.js';
 import { createApiKey } from '../db/api-key.repository.js';
-import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { ScoringModelStore } from '../db/scoring.repository.js';
+import { createEngine } from '../engine/engine.js';
 import { startSmtpCatcher } from '../scripts/local/smtp-catcher.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
-import { TemplateRenderer } from '../templates/renderer.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/support/postgres.js';
+import { engineConfig } from '../test/support/engine-config.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import type { JourneyWorkflowInput } from '../workflows/journey.contract.js';
 import { type BenchFigure, type BenchSuite, ratioOf, round, runConcurrent } from './harness.js';
@@ -40,20 +37,23 @@ export async function benchJourneyStarts(options: { batches?: number; batchSize?
   const [cliPath, postgres, smtp] = await Promise.all([ensureTemporalCli({ projectRoot: ROOT, log: () => undefined }), provideTestPostgres(ROOT, () => undefined), startSmtpCatcher()]);
   const name = `relance_bench_journeys_${Date.now().toString(36)}`;
   await adminQuery(postgres.adminUrl, `create database ${name}`);
-  const db = createDb(databaseUrl(postgres.adminUrl, name));
   const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: cliPath }, ip: '127.0.0.1' } });
-  const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 100 });
+  const taskQueue = 'relance-bench';
+  const engine = createEngine(
+    engineConfig({ DATABASE_URL: databaseUrl(postgres.adminUrl, name), TEMPORAL_TASK_QUEUE: taskQueue, SMTP_URL: smtp.url, SMTP_POOL_SIZE: '2', SMTP_RATE_PER_SECOND: '100' }),
+    { temporal: env.client, onDispatchError: () => undefined },
+  );
+  const { db } = engine;
   try {
     await migrateToLatest(db);
-    const taskQueue = 'relance-bench';
     const worker = await createRelanceWorker({
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(db) }),
+      activities: engine.activities,
     });
     const running = worker.run();
-    const app = await buildApp({ db, temporal: env.client, taskQueue, logLevel: 'silent' });
+    const app = await buildApp({ engine, logLevel: 'silent' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     try {
@@ -101,9 +101,8 @@ export async function benchJourneyStarts(options: { batches?: number; batchSize?
       await running;
     }
   } finally {
-    mailer.close();
+    await engine.close();
     await env.teardown();
-    await db.destroy();
     await dropDatabase(postgres.adminUrl, name);
     await smtp.stop();
   }

@@ -7,16 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
-import { createMailTransport } from '../activities/mail-transport.js';
-import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { ScoringModelStore } from '../db/scoring.repository.js';
 import { validateJourneyDefinition } from '../domain/journeys/graph.js';
+import { createEngine } from '../engine/engine.js';
 import { startSmtpCatcher } from '../scripts/local/smtp-catcher.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
-import { TemplateRenderer } from '../templates/renderer.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
+import { engineConfig } from '../test/support/engine-config.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/support/postgres.js';
 import { journeyWorkflowId } from '../workflows/ids.js';
 import type { journeyWorkflow } from '../workflows/journey.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
@@ -49,14 +46,16 @@ export async function benchJourneys(options: { starts?: number; inFlight?: numbe
   const postgres = await provideTestPostgres(ROOT, () => undefined);
   const name = `relance_bench_${Date.now().toString(36)}`;
   await adminQuery(postgres.adminUrl, `create database ${name}`);
-  const db = createDb(databaseUrl(postgres.adminUrl, name), { poolMax: 10 });
   const [cliPath, smtp, bundle] = await Promise.all([
     ensureTemporalCli({ projectRoot: ROOT, log: () => undefined }),
     startSmtpCatcher({ capacity: starts + 10 }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') }),
   ]);
   const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: cliPath }, ip: '127.0.0.1' } });
-  const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 5, ratePerSecond: 10_000 });
+  const engine = createEngine(
+    engineConfig({ DATABASE_URL: databaseUrl(postgres.adminUrl, name), DATABASE_POOL_MAX: '10', SMTP_URL: smtp.url, SMTP_POOL_SIZE: '5', SMTP_RATE_PER_SECOND: '10000', MAIL_FROM: 'Relance <hello@relance.localhost>' }),
+  );
+  const { db } = engine;
   try {
     await migrateToLatest(db);
     const contacts = await db
@@ -74,7 +73,7 @@ export async function benchJourneys(options: { starts?: number; inFlight?: numbe
       connection: env.nativeConnection,
       taskQueue: 'bench-journeys',
       workflowBundle: bundle,
-      activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.localhost>', models: new ScoringModelStore(db) }),
+      activities: engine.activities,
     });
     const running = worker.run();
     try {
@@ -121,10 +120,9 @@ export async function benchJourneys(options: { starts?: number; inFlight?: numbe
       await running;
     }
   } finally {
-    mailer.close();
+    await engine.close();
     await env.teardown();
     await smtp.stop();
-    await db.destroy();
     await dropDatabase(postgres.adminUrl, name);
     await postgres.stop?.();
   }

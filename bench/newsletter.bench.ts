@@ -10,16 +10,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
-import { createMailTransport } from '../activities/mail-transport.js';
-import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createNewsletter, recipientCounts } from '../db/newsletter.repository.js';
-import { ScoringModelStore } from '../db/scoring.repository.js';
+import { createEngine } from '../engine/engine.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
-import { TemplateRenderer } from '../templates/renderer.js';
-import { cohortAudience, insertSubscribers } from '../test/helpers/subscribers.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/setup/postgres.js';
+import { engineConfig } from '../test/support/engine-config.js';
+import { cohortAudience, insertSubscribers } from '../test/support/subscribers.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../test/support/postgres.js';
 import { newsletterWorkflowId } from '../workflows/ids.js';
 import type { newsletterWorkflow } from '../workflows/newsletter.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
@@ -35,10 +32,12 @@ export async function benchNewsletter(options: { recipients?: number } = {}): Pr
   const postgres = await provideTestPostgres(ROOT, () => undefined);
   const name = `relance_bench_${Date.now().toString(36)}`;
   await adminQuery(postgres.adminUrl, `create database ${name}`);
-  const db = createDb(databaseUrl(postgres.adminUrl, name));
   const [sink, cliPath] = await Promise.all([startSmtpSink('drain'), ensureTemporalCli({ projectRoot: ROOT, log: () => undefined })]);
   const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: cliPath }, ip: '127.0.0.1' } });
-  const mailer = createMailTransport({ smtpUrl: sink.url, poolSize: POOL_SIZE, ratePerSecond: 100_000 });
+  const engine = createEngine(
+    engineConfig({ DATABASE_URL: databaseUrl(postgres.adminUrl, name), SMTP_URL: sink.url, SMTP_POOL_SIZE: String(POOL_SIZE), SMTP_RATE_PER_SECOND: '100000', MAIL_FROM: 'Relance <news@relance.localhost>' }),
+  );
+  const { db } = engine;
   try {
     await migrateToLatest(db);
     await insertSubscribers(db, { cohort: 'bench', count: recipients });
@@ -47,7 +46,7 @@ export async function benchNewsletter(options: { recipients?: number } = {}): Pr
       connection: env.nativeConnection,
       taskQueue: 'bench-newsletter',
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <news@relance.localhost>', models: new ScoringModelStore(db) }),
+      activities: engine.activities,
     });
     const rssBefore = process.memoryUsage().rss;
     const rss = startRssSampler();
@@ -83,10 +82,9 @@ export async function benchNewsletter(options: { recipients?: number } = {}): Pr
       },
     ];
   } finally {
-    mailer.close();
+    await engine.close();
     await env.teardown();
     await sink.stop();
-    await db.destroy();
     await dropDatabase(postgres.adminUrl, name);
     await postgres.stop?.();
   }

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import { ALL_TOPICS, type SubscriptionStatus, type SuppressionReason } from '../domain/send-policy.js';
 import type { Traits } from '../domain/traits.js';
 import type { Db } from './connection.js';
+import { canonicalContactIdSql } from './contact.repository.js';
 import type { Database, EmailStatus } from './database.js';
 
 /** Everything the send path checks before an e-mail leaves, read in one round trip. */
@@ -41,7 +42,7 @@ export async function loadSendContext(
   }>`
     with contact as (
       select c.id, c.email, c.traits from contacts c
-      where c.id = (select coalesce(merged_into, id) from contacts where id = ${input.contactId})
+      where c.id = ${canonicalContactIdSql(input.contactId)}
     ), budget as (
       select count(*)::int as sent, min(m.sent_at) as oldest from email_messages m, contact
       where m.contact_id = contact.id and m.category = 'marketing' and m.status in ('sending', 'sent') and m.sent_at > ${input.budgetSince}

@@ -3,9 +3,12 @@ import {
   LifecycleStage,
   decodeScoringState,
   encodeScoringState,
+  decayedPoints,
   fitScore,
+  inScoringOrder,
   isLate,
   nextStageFromScore,
+  roundScore,
   stageOrVisitor,
   scoreEvent,
   scoreEvents,
@@ -20,6 +23,7 @@ import type { Traits } from '../domain/traits.js';
 import { joinableRows, typedArray, unnestRows } from './bulk-insert.js';
 import type { Database } from './database.js';
 import type { OrchestrationIntent } from './outbox.repository.js';
+import { decayedPointsSql, storedEngagementAtSql } from './scoring-sql.js';
 
 type Trx = Transaction<Database>;
 
@@ -193,8 +197,8 @@ export async function scoreNewEvents(
       toRescore.push(contactId);
       continue;
     }
-    // The scorer's own order (time, then id as text), so ties in a millisecond are not taken for late events.
-    const ordered = [...events].sort((a, b) => (a.occurredAt === b.occurredAt ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.occurredAt < b.occurredAt ? -1 : 1));
+    // The scorer's own order, so ties in a millisecond are not taken for late events.
+    const ordered = inScoringOrder(events);
     if (ordered.some((event) => isLate(state, event))) {
       toRescore.push(contactId);
       continue;
@@ -236,12 +240,12 @@ function carriedEngagement(contact: ScoringContact, added: readonly Contribution
   const windowStartMs = atMs - model.windowMs;
   let oldestMs = contact.engagement_oldest_at_ms;
   if (atMs < scoredAtMs || (oldestMs !== null && oldestMs < windowStartMs)) return undefined;
-  let sum = contact.engagement_sum * 0.5 ** ((atMs - scoredAtMs) / model.halfLifeMs);
+  let sum = decayedPoints(contact.engagement_sum, atMs - scoredAtMs, model.halfLifeMs);
   for (const line of added) {
     const ms = Date.parse(line.occurredAt);
     if (ms > atMs) return undefined;
     if (ms < windowStartMs) continue;
-    sum += line.points * 0.5 ** ((atMs - ms) / model.halfLifeMs);
+    sum += decayedPoints(line.points, atMs - ms, model.halfLifeMs);
     if (oldestMs === null || ms < oldestMs) oldestMs = ms;
   }
   return { sum, oldestMs, carry: true };
@@ -255,9 +259,7 @@ async function summedEngagement(trx: Trx, contactIds: readonly string[], at: Dat
     .selectFrom('score_ledger')
     .select([
       'contact_id',
-      // In float8: extract() returns numeric, and a numeric power() per ledger row was a quarter of the
-      // database's time on the ingestion path; the total is rounded to cents either way.
-      sql<number>`coalesce(sum(points * power(0.5::float8, extract(epoch from (${at}::timestamptz - occurred_at))::float8 * 1000 / ${model.halfLifeMs}::float8)) filter (where occurred_at <= ${at}), 0)`.as('engagement'),
+      sql<number>`coalesce(sum(${decayedPointsSql(sql.ref('points'), sql.ref('occurred_at'), at, model.halfLifeMs)}) filter (where occurred_at <= ${at}), 0)`.as('engagement'),
       sql<Date>`min(occurred_at)`.as('oldest'),
       sql<boolean>`max(occurred_at) > ${at}`.as('future'),
     ])
@@ -267,6 +269,25 @@ async function summedEngagement(trx: Trx, contactIds: readonly string[], at: Dat
     .execute();
   for (const row of rows) sums.set(row.contact_id, { sum: Number(row.engagement), oldestMs: row.oldest.getTime(), carry: !row.future });
   return sums;
+}
+
+/**
+ * The stage review's candidates: live MQLs whose stored engagement, decayed to `at`, is under
+ * `floor`, locked (skipping rows another review holds), in id order.
+ */
+export async function lockMqlsDecayedBelow(trx: Trx, floor: number, at: Date, model: CompiledScoringModel, limit: number): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('contacts')
+    .select('id')
+    .where('stage', '=', 'mql')
+    .where('merged_into', 'is', null)
+    .where(storedEngagementAtSql(at, model.halfLifeMs), '<', floor)
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -337,7 +358,7 @@ export async function refreshContactScores(
     if (contact === undefined) continue;
     if (contact.email !== null) known.add(contact.id);
     const sum = engagementOf.get(contact.id) ?? { sum: 0, oldestMs: null, carry: false };
-    const engagement = Math.round(sum.sum * 100) / 100;
+    const engagement = roundScore(sum.sum);
     const fit = fitScore(contact.traits, model);
     let stage = stageOrVisitor(contact.stage);
     // One step at a time, so a contact that qualifies at once still records lead and mql separately.

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import { engagementScoreAt, fitScore, type CompiledScoringModel } from '../domain/scoring/index.js';
+import { engagementScoreAt, fitScore, roundScore, type CompiledScoringModel } from '../domain/scoring/index.js';
 import type { TraitCondition } from '../domain/newsletter.js';
 import { mergeTraits, type Traits, type TraitSource } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { recordStageChanges, refreshContacts } from './contact-scoring.js';
 import { canonicalContactIds } from './ingestion.js';
 import { enqueueIntents } from './outbox.repository.js';
+import { roundScoreSql, storedEngagementAtSql } from './scoring-sql.js';
 
 /** "Why this score": every ledger line of the window with its decayed value, and the fit lines. */
 export async function scoreBreakdown(db: Db, contactId: string, model: CompiledScoringModel, at: Date) {
@@ -40,7 +41,7 @@ export async function scoreBreakdown(db: Db, contactId: string, model: CompiledS
         eventType: typeOf.get(line.eventId) ?? 'unknown',
         ruleId: line.ruleId,
         points: line.points,
-        decayedPoints: Math.round(line.decayedPoints * 100) / 100,
+        decayedPoints: roundScore(line.decayedPoints),
         occurredAt: line.occurredAt,
         reason: line.reason,
       })),
@@ -113,7 +114,7 @@ function traitCondition(condition: TraitCondition) {
  * multiplication: the filter needs no ledger scan.
  */
 export function contactFilterQuery(db: Db, filters: ContactFilters, model: CompiledScoringModel, at: Date) {
-  const decayed = sql<number>`round((engagement_score * power(0.5, extract(epoch from (${at}::timestamptz - engagement_scored_at)) * 1000 / ${model.halfLifeMs}))::numeric, 2)::float8`;
+  const decayed = roundScoreSql(storedEngagementAtSql(at, model.halfLifeMs));
   let query = db.selectFrom('contacts').where('merged_into', 'is', null);
   if (filters.stage !== undefined) query = query.where('stage', '=', filters.stage);
   if (filters.stages !== undefined) query = query.where('stage', 'in', filters.stages);

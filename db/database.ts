@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Traits } from '../domain/traits.js';
 import type { AccountMemberTable, AccountTable } from './account.types.js';
 import type { ApiKeyTable } from './api-key.types.js';
@@ -213,8 +213,4 @@ export interface Database {
 }
 
 export type Contact = Selectable<ContactTable>;
-export type NewContact = Insertable<ContactTable>;
-export type ContactUpdate = Updateable<ContactTable>;
-export type StoredEvent = Selectable<EventTable>;
-export type NewEvent = Insertable<EventTable>;
 export type EmailMessage = Selectable<EmailMessageTable>;

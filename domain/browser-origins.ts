@@ -58,11 +58,6 @@ export const AllowedOrigins = z
   .transform((origins) => [...new Set(origins)]);
 export type AllowedOrigins = z.infer<typeof AllowedOrigins>;
 
-/** `--origins https://a.example,https://b.example` as the keys command takes it. */
-export function parseOriginList(list: string): ReturnType<typeof AllowedOrigins.safeParse> {
-  return AllowedOrigins.safeParse(list.split(',').filter((part) => part.trim() !== ''));
-}
-
 /** The scheme://host part of an Origin header and its port, without a URL parse (every browser request pays it). */
 const ORIGIN_HEADER = /^(https?:\/\/(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+))(?::\d{1,5})?$/;
 

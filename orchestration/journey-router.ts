@@ -16,9 +16,8 @@ import {
 } from '../db/journey-routing.queries.js';
 import type { OrchestrationIntent } from '../db/outbox.repository.js';
 import type { PreviousRun } from '../domain/journeys/event-routing.js';
-import type { JourneyDefinition } from '../domain/journeys/definition.js';
 import { entryKeyOf, eventMatches, type MatchableEvent } from '../domain/journeys/evaluate.js';
-import { eventPathsRead, propertiesFor, reEntryDecision } from '../domain/journeys/event-routing.js';
+import { acceptsAnyEntryKey, eventPathsRead, propertiesFor, reEntryDecision, runListensTo } from '../domain/journeys/event-routing.js';
 import { journeyEventSignal, type JourneyEventPayload, type JourneyWorkflowInput } from '../workflows/journey.contract.js';
 import { journeyWorkflowId, WELCOME_TEMPLATE } from '../workflows/ids.js';
 import { journeyEntries } from '../telemetry/metrics.js';
@@ -30,19 +29,6 @@ export interface JourneyEntryOutcome {
   entered: boolean;
   workflowId?: string;
   reason?: string;
-}
-
-/** Whether some listener of this event type in the definition accepts an event of another entry key. */
-function acceptsAnyKey(definition: JourneyDefinition, type: string): boolean {
-  for (const exit of definition.exits) if (exit.event === type && exit.sameEntryKey !== true) return true;
-  for (const node of Object.values(definition.nodes)) {
-    if (node.type === 'wait_for_event' && node.event === type && node.sameEntryKey !== true) return true;
-  }
-  return false;
-}
-
-function listensTo(definition: JourneyDefinition, type: string): boolean {
-  return definition.exits.some((exit) => exit.event === type) || Object.values(definition.nodes).some((node) => node.type === 'wait_for_event' && node.event === type);
 }
 
 type RunEvent = MatchableEvent & { id: string; occurredAt: string };
@@ -182,9 +168,9 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
     async function signalRuns(contactId: string, event: RunEvent): Promise<void> {
       for (const run of inFlight.get(contactId) ?? []) {
         const routable = routing.versions.get(versionKey(run.journeyId, run.version));
-        if (routable === undefined || !listensTo(routable.definition, event.type)) continue;
+        if (routable === undefined || !runListensTo(routable.definition, event.type)) continue;
         const entryKey = entryKeyOf(routable.definition.entryKey, event);
-        if (!acceptsAnyKey(routable.definition, event.type) && (entryKey ?? null) !== run.entryKey) continue;
+        if (!acceptsAnyEntryKey(routable.definition, event.type) && (entryKey ?? null) !== run.entryKey) continue;
         const payload: JourneyEventPayload = {
           eventId: event.id,
           type: event.type,

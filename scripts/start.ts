@@ -2,19 +2,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { messagingFromConfig } from '../activities/email.activities.js';
-import { createActivities } from '../activities/index.js';
-import { createMailTransport } from '../activities/mail-transport.js';
 import { buildApp } from '../api/app.js';
 import { testMailFromConfig } from '../api/templates.service.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
 import type { Mailbox } from '../api/routes/dev-mailbox.js';
-import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ConfigError, parseConfig, temporalConnectionOptions } from '../domain/config.js';
-import { ScoringModelStore } from '../db/scoring.repository.js';
-import { TemplateRenderer } from '../templates/renderer.js';
-import { createTemplateStore } from '../db/template.repository.js';
+import { createEngine } from '../engine/engine.js';
 import { createRelanceWorker } from '../worker/worker.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
 import { ensureLocalKeys, ensureLocalSecret } from './local/local-keys.js';
@@ -125,8 +119,25 @@ async function main(): Promise<void> {
     })(),
   ]);
 
-  const db = createDb(databaseUrl, { poolMax: config.DATABASE_POOL_MAX });
-  cleanups.push(() => db.destroy());
+  const connectionOptions = temporalConnectionOptions(config, temporalAddress);
+  const workerConnection = await startStep(
+    `temporal: no server answers at ${temporalAddress}`,
+    `check TEMPORAL_ADDRESS, TEMPORAL_TLS and TEMPORAL_API_KEY, ${unsetToEmbed('TEMPORAL_ADDRESS')}`,
+    () => NativeConnection.connect(connectionOptions),
+  );
+  cleanups.push(() => workerConnection.close());
+  const clientConnection = await Connection.connect(connectionOptions);
+  cleanups.push(() => clientConnection.close());
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+
+  const linkSecret = config.RELANCE_SECRET ?? (await ensureLocalSecret(dataDir));
+  // The embedded services stand in for the settings left unset: from here on, one configuration.
+  const engine = createEngine(
+    Object.freeze({ ...config, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, SMTP_URL: smtp.url, RELANCE_SECRET: linkSecret, PUBLIC_URL: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
+    { temporal, onDispatchError: (error) => console.warn(`relance: orchestration dispatch failed; the outbox sweeper retries: ${oneLine(error)}`) },
+  );
+  cleanups.push(() => engine.close());
+  const { db } = engine;
   const applied = await startStep(
     'postgres: the database could not be migrated',
     config.DATABASE_URL === undefined ? 'see the error above the line, or set DATABASE_URL' : `check DATABASE_URL and that the server runs, ${unsetToEmbed('DATABASE_URL')}`,
@@ -137,33 +148,12 @@ async function main(): Promise<void> {
   const keys = await ensureLocalKeys(db, dataDir);
   const consoleLogin = await ensureLocalConsoleLogin(db, dataDir);
   await startStep('console: the web console could not be built', 'see the error above the line, then run npm run build:console', () => ensureConsoleBuilt(log));
-  const linkSecret = config.RELANCE_SECRET ?? (await ensureLocalSecret(dataDir));
-  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
 
-  const mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: config.SMTP_POOL_SIZE, ratePerSecond: config.SMTP_RATE_PER_SECOND });
-  cleanups.push(async () => mailer.close());
-
-  const connectionOptions = temporalConnectionOptions(config, temporalAddress);
-  const workerConnection = await startStep(
-    `temporal: no server answers at ${temporalAddress}`,
-    `check TEMPORAL_ADDRESS, TEMPORAL_TLS and TEMPORAL_API_KEY, ${unsetToEmbed('TEMPORAL_ADDRESS')}`,
-    () => NativeConnection.connect(connectionOptions),
-  );
-  cleanups.push(() => workerConnection.close());
   const worker = await createRelanceWorker({
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({
-      db,
-      mailer,
-      // The version published at send time: templates stored through the API first, then the files.
-      templates: new TemplateRenderer(undefined, createTemplateStore(db)),
-      mailFrom: config.MAIL_FROM,
-      models: new ScoringModelStore(db),
-      messaging: messagingFromConfig(config, linkSecret, publicUrl),
-      webhookSecret: config.WEBHOOK_SECRET,
-    }),
+    activities: engine.activities,
   });
   const running = worker.run();
   running.catch((error: unknown) => {
@@ -175,18 +165,13 @@ async function main(): Promise<void> {
     await running;
   });
 
-  const clientConnection = await Connection.connect(connectionOptions);
-  cleanups.push(() => clientConnection.close());
-  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const app = await buildApp({
-    db,
-    temporal,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    engine,
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
     links: { secret: linkSecret },
     doubleOptIn: config.DOUBLE_OPT_IN,
     temporalMetricsUrl: `http://${config.TEMPORAL_SDK_METRICS_ADDRESS}/metrics`,
-    testMail: testMailFromConfig(config, mailer),
+    testMail: testMailFromConfig(config, engine.mailer),
     ...(smtp.mailbox === undefined ? {} : { mailbox: smtp.mailbox }),
   });
   cleanups.push(() => app.close());

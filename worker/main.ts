@@ -1,15 +1,9 @@
 import { createServer } from 'node:http';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { messagingFromConfig } from '../activities/email.activities.js';
-import { createActivities } from '../activities/index.js';
-import { createMailTransport } from '../activities/mail-transport.js';
-import { createDb } from '../db/connection.js';
 import { readOperationalState } from '../db/metrics.queries.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
-import { ScoringModelStore } from '../db/scoring.repository.js';
+import { createEngine } from '../engine/engine.js';
 import { METRICS_CONTENT_TYPE, observeDatabase, renderMetrics } from '../telemetry/metrics.js';
-import { TemplateRenderer } from '../templates/renderer.js';
-import { createTemplateStore } from '../db/template.repository.js';
 import { createRelanceWorker } from './worker.js';
 
 // The standalone worker, for deployments where Temporal, PostgreSQL and SMTP are real servers.
@@ -17,17 +11,12 @@ import { createRelanceWorker } from './worker.js';
 try {
   const config = parseConfig(process.env);
   const hint = 'the standalone worker uses existing servers; `npm start` embeds them';
-  const db = createDb(requireSetting(config, 'DATABASE_URL', hint), { poolMax: config.DATABASE_POOL_MAX });
-  const messaging = messagingFromConfig(
-    config,
-    requireSetting(config, 'RELANCE_SECRET', 'it signs the unsubscribe and tracking links in e-mails'),
-    requireSetting(config, 'PUBLIC_URL', 'the address of the API that answers the links in e-mails'),
-  );
-  const mailer = createMailTransport({
-    smtpUrl: requireSetting(config, 'SMTP_URL', hint),
-    poolSize: config.SMTP_POOL_SIZE,
-    ratePerSecond: config.SMTP_RATE_PER_SECOND,
-  });
+  requireSetting(config, 'DATABASE_URL', hint);
+  requireSetting(config, 'SMTP_URL', hint);
+  const engine = createEngine(config);
+  const { db } = engine;
+  // Built now, so a missing RELANCE_SECRET or PUBLIC_URL stops the worker before it connects anywhere.
+  const activities = engine.activities;
   // Before any connection: the runtime is created once, with the SDK's metrics on a loopback exporter.
   Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.TEMPORAL_SDK_METRICS_ADDRESS, countersTotalSuffix: true, useSecondsForDurations: true } } } });
   observeDatabase(() => readOperationalState(db));
@@ -47,23 +36,13 @@ try {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(config.WORKFLOW_BUNDLE_PATH === undefined ? {} : { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }),
-    activities: createActivities({
-      db,
-      mailer,
-      // The version published at send time: templates stored through the API first, then the files.
-      templates: new TemplateRenderer(undefined, createTemplateStore(db)),
-      mailFrom: config.MAIL_FROM,
-      models: new ScoringModelStore(db),
-      messaging,
-      webhookSecret: config.WEBHOOK_SECRET,
-    }),
+    activities,
   });
   console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}; metrics on http://${config.HOST}:${config.METRICS_PORT}/metrics`);
   // The SDK's runtime turns SIGINT/SIGTERM into a graceful worker shutdown; run() resolves after it.
   await worker.run();
   metricsServer.close();
-  mailer.close();
-  await db.destroy();
+  await engine.close();
   await connection.close();
   console.log('worker: stopped');
 } catch (error) {

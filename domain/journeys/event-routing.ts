@@ -5,21 +5,31 @@ import type { JourneyDefinition, ReEntryPolicy } from './definition.js';
 import { parseDuration } from './duration.js';
 import { readPath, type MatchableEvent } from './evaluate.js';
 
-/** Every event type the definition reacts to: its entry, its waits, its goals and exits. */
-export function eventTypesOf(definition: JourneyDefinition): Set<string> {
-  const types = new Set<string>();
-  if (definition.entry.kind === 'event') types.add(definition.entry.event);
-  for (const exit of definition.exits) types.add(exit.event);
-  for (const node of Object.values(definition.nodes)) if (node.type === 'wait_for_event') types.add(node.event);
-  return types;
+/** What in a running run hears events: its goals and exits, and its wait-for-event nodes. */
+function runListeners(definition: JourneyDefinition): { event: string; sameEntryKey?: boolean | undefined }[] {
+  return [...definition.exits, ...Object.values(definition.nodes).filter((node) => node.type === 'wait_for_event')];
 }
 
 /** Event types a running run can react to (waits, goals, exits); the entry event only matters for entries. */
 export function runEventTypesOf(definition: JourneyDefinition): Set<string> {
-  const types = new Set<string>();
-  for (const exit of definition.exits) types.add(exit.event);
-  for (const node of Object.values(definition.nodes)) if (node.type === 'wait_for_event') types.add(node.event);
+  return new Set(runListeners(definition).map((listener) => listener.event));
+}
+
+/** Every event type the definition reacts to: its entry, its waits, its goals and exits. */
+export function eventTypesOf(definition: JourneyDefinition): Set<string> {
+  const types = runEventTypesOf(definition);
+  if (definition.entry.kind === 'event') types.add(definition.entry.event);
   return types;
+}
+
+/** Whether a running run of the definition hears events of this type at all. */
+export function runListensTo(definition: JourneyDefinition, type: string): boolean {
+  return runListeners(definition).some((listener) => listener.event === type);
+}
+
+/** Whether some listener of this event type accepts an event of another entry key than the run's. */
+export function acceptsAnyEntryKey(definition: JourneyDefinition, type: string): boolean {
+  return runListeners(definition).some((listener) => listener.event === type && listener.sameEntryKey !== true);
 }
 
 /** Dotted event paths the run's filters and `last_event` conditions read (`properties.total`), plus the entry key. */

@@ -156,8 +156,32 @@ function takeFromCap(counters: number[], rule: CompiledEngagementRule, cap: Comp
   return granted;
 }
 
+/**
+ * The scorer's order of events: occurredAt, then id in code-unit order, so events of the same
+ * millisecond are ordered alike by every caller (and one is never taken for a late event).
+ */
+function scoringOrder(ms: number, id: string, thanMs: number, thanId: string): number {
+  return ms - thanMs || (id < thanId ? -1 : id > thanId ? 1 : 0);
+}
+
 function newer(ms: number, id: string, thanMs: number, thanId: string): boolean {
-  return ms > thanMs || (ms === thanMs && id > thanId);
+  return scoringOrder(ms, id, thanMs, thanId) > 0;
+}
+
+function occurredMs(event: ScoringEvent): number {
+  const ms = parseIsoMs(event.occurredAt);
+  if (ms !== ms) throw new RangeError(`event ${event.id}: occurredAt is not an ISO date-time with offset: ${event.occurredAt}`);
+  return ms;
+}
+
+function keyedInScoringOrder(events: readonly ScoringEvent[]): { event: ScoringEvent; ms: number }[] {
+  const keyed = events.map((event) => ({ event, ms: occurredMs(event) }));
+  return keyed.sort((a, b) => scoringOrder(a.ms, a.event.id, b.ms, b.event.id));
+}
+
+/** The events in the scorer's order (`scoringOrder`), for a caller feeding them to `scoreEvent` one by one. */
+export function inScoringOrder(events: readonly ScoringEvent[]): ScoringEvent[] {
+  return keyedInScoringOrder(events).map((entry) => entry.event);
 }
 
 /**
@@ -201,9 +225,7 @@ export function scoreEvent(
   if (state.counters.length !== expected) {
     throw new Error(`scoring state of model ${state.modelId}@${state.modelVersion} has ${state.counters.length} counters, not ${expected}`);
   }
-  const ms = parseIsoMs(event.occurredAt);
-  if (ms !== ms) throw new RangeError(`event ${event.id}: occurredAt is not an ISO date-time with offset: ${event.occurredAt}`);
-  return scoreParsed(state, event, ms, compiled, into);
+  return scoreParsed(state, event, occurredMs(event), compiled, into);
 }
 
 function scoreParsed(
@@ -263,12 +285,7 @@ export interface ScoredHistory {
  */
 export function scoreEvents(events: readonly ScoringEvent[], model: AnyScoringModel): ScoredHistory {
   const compiled = resolveModel(model);
-  const keyed = events.map((event) => {
-    const ms = parseIsoMs(event.occurredAt);
-    if (ms !== ms) throw new RangeError(`event ${event.id}: occurredAt is not an ISO date-time with offset: ${event.occurredAt}`);
-    return { event, ms };
-  });
-  keyed.sort((a, b) => a.ms - b.ms || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0));
+  const keyed = keyedInScoringOrder(events);
 
   const state = createScoringState(compiled);
   const contributions: Contribution[] = [];

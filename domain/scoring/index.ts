@@ -30,13 +30,14 @@ export {
   createScoringState,
   decodeScoringState,
   encodeScoringState,
+  inScoringOrder,
   isLate,
   scoreEvent,
   scoreEvents,
 } from './engagement.js';
 export type { ScoredHistory, ScoringState, StoredScoringState } from './engagement.js';
 
-export { engagementScoreAt } from './decay.js';
+export { DECAY_BASE, MAX_HALF_LIVES, SCORE_DECIMALS, decayedPoints, engagementScoreAt, roundScore } from './decay.js';
 export type { DecayedContribution, EngagementScore } from './decay.js';
 
 export { QUALIFYING_TRAIT_SOURCES, Trait, TraitSource, Traits, fitScore, gradeAtLeast, gradeOf } from './fit.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolveModel } from './compile.js';
 import type { AnyScoringModel } from './compile.js';
+import { roundScore } from './decay.js';
 import { gradeAtLeast } from './fit.js';
 import type { FitGrade } from './model.js';
 
@@ -33,7 +34,7 @@ export interface ScoreStageInput {
 }
 
 function fmt(n: number): string {
-  return String(Math.round(n * 100) / 100);
+  return String(roundScore(n));
 }
 
 /**

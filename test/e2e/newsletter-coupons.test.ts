@@ -4,7 +4,7 @@ import { createApiKey } from '../../db/api-key.repository.js';
 import type { CatcherProcess } from '../helpers/catcher-process.js';
 import { startBulkMailEngine, type BulkMailEngine } from '../helpers/bulk-mail-engine.js';
 import type { RunningEngine } from '../helpers/engine.js';
-import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
+import { cohortAudience, insertSubscribers } from '../support/subscribers.js';
 
 // A newsletter that hands every recipient a code of one campaign ({{ coupon.code }}), issued as each
 // copy is sent, then those codes at a till.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatcherProcess } from '../helpers/catcher-process.js';
 import { startBulkMailEngine, type BulkMailEngine } from '../helpers/bulk-mail-engine.js';
 import type { RunningEngine } from '../helpers/engine.js';
-import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
+import { cohortAudience, insertSubscribers } from '../support/subscribers.js';
 
 // A newsletter's view asks its broadcast workflow for progress, and a query needs a worker's
 // attention. A busy worker (or none) must not turn the marketer's screen into a 500: the recipients

@@ -5,7 +5,7 @@ import { recipientCounts } from '../../db/newsletter.repository.js';
 import type { CatcherProcess } from '../helpers/catcher-process.js';
 import { startBulkMailEngine, type BulkMailEngine } from '../helpers/bulk-mail-engine.js';
 import type { RunningEngine } from '../helpers/engine.js';
-import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
+import { cohortAudience, insertSubscribers } from '../support/subscribers.js';
 
 describe('newsletters over the API', () => {
   let engine: RunningEngine;

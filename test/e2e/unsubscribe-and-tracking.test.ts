@@ -1,46 +1,41 @@
 import { fileURLToPath } from 'node:url';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { listSubscriptions, setSubscriptions } from '../../db/consent.repository.js';
-import { ScoringModelStore } from '../../db/scoring.repository.js';
-import { TemplateRenderer } from '../../templates/renderer.js';
+import { createEngine, type Engine } from '../../engine/engine.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import { startEngine, type RunningEngine } from '../helpers/engine.js';
 import { bundleWorkflows } from '../helpers/temporal.js';
+import { engineConfig } from '../support/engine-config.js';
 import type { newsSequenceWorkflow } from './fixtures/news-sequence.workflow.js';
 
 describe('one-click unsubscribe and tracked links, end to end over HTTP', () => {
   let engine: RunningEngine;
-  let mailer: MailTransport;
+  let sequenceEngine: Engine;
   let worker: Worker;
   let running: Promise<void>;
 
   beforeAll(async () => {
     const [started, bundle] = await Promise.all([startEngine(), bundleWorkflows(fileURLToPath(new URL('./fixtures/news-sequence.workflow.ts', import.meta.url)))]);
     engine = started;
-    mailer = createMailTransport({ smtpUrl: engine.smtp.url, poolSize: 1, ratePerSecond: 100 });
+    // The fixture workflow's own worker, over the same database and catcher as the engine's.
+    sequenceEngine = createEngine(
+      engineConfig({ SMTP_URL: engine.smtp.url, SMTP_POOL_SIZE: '1', SMTP_RATE_PER_SECOND: '100', RELANCE_SECRET: engine.linkSecret, PUBLIC_URL: engine.baseUrl, MARKETING_PER_WEEK: '100' }),
+      { db: engine.database.db },
+    );
     worker = await createRelanceWorker({
       connection: engine.temporal.nativeConnection,
       namespace: 'default',
       taskQueue: 'news-sequence',
       workflowBundle: bundle,
-      activities: createActivities({
-        db: engine.database.db,
-        mailer,
-        templates: new TemplateRenderer(),
-        mailFrom: 'Relance <hello@relance.test>',
-        models: new ScoringModelStore(engine.database.db),
-        messaging: { secret: engine.linkSecret, publicUrl: engine.baseUrl, policy: { marketingPerWeek: 100, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' } },
-      }),
+      activities: sequenceEngine.activities,
     });
     running = worker.run();
   });
   afterAll(async () => {
     worker?.shutdown();
     await running;
-    mailer?.close();
+    await sequenceEngine?.close();
     await engine?.stop();
   });
 

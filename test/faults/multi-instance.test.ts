@@ -14,7 +14,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-cat
 import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/local/temporal-dev-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/engine.js';
-import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
+import { cohortAudience, insertSubscribers } from '../support/subscribers.js';
 import { reportFigures } from './figures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

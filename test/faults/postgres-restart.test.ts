@@ -10,10 +10,12 @@ import { buildApp, type ApiInstance } from '../../api/app.js';
 import { createApiKey } from '../../db/api-key.repository.js';
 import { createDb, type Db } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { createEngine } from '../../engine/engine.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../scripts/local/embedded-postgres.js';
 import { createDevServerEnvironment } from '../helpers/temporal.js';
 import { reportFigures } from './figures.js';
 import { freePort } from '../helpers/engine.js';
+import { engineConfig } from '../support/engine-config.js';
 
 const EVENTS = Number(process.env['FAULTS_RESTART_EVENTS'] ?? 3_000);
 const LANES = 6;
@@ -41,7 +43,7 @@ describe('PostgreSQL restarted during ingestion', () => {
     db = createDb(postgres.url);
     await migrateToLatest(db);
     writeKey = (await createApiKey(db, { name: 'restart test', role: 'write' })).key;
-    app = await buildApp({ db, temporal: temporal.client, taskQueue: 'faults-pg', logLevel: 'silent' });
+    app = await buildApp({ engine: createEngine(engineConfig({ TEMPORAL_TASK_QUEUE: 'faults-pg' }), { db, temporal: temporal.client, onDispatchError: () => undefined }), logLevel: 'silent' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`;
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipientCounts } from '../../db/newsletter.repository.js';
 import { startCatcherProcess, type CatcherProcess, type CaughtMessage } from '../helpers/catcher-process.js';
 import { startEngine, type RunningEngine } from '../helpers/engine.js';
-import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
+import { cohortAudience, insertSubscribers } from '../support/subscribers.js';
 import { reportFigures } from './figures.js';
 
 const RECIPIENTS = Number(process.env['FAULTS_OUTAGE_RECIPIENTS'] ?? 2_000);

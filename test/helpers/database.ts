@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connection.js';
-import { adminQuery, databaseUrl, dropDatabase } from '../setup/postgres.js';
+import { adminQuery, databaseUrl, dropDatabase } from '../support/postgres.js';
 
 export interface TestDatabase {
   db: Db;

@@ -1,15 +1,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createServer, type AddressInfo } from 'node:net';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport } from '../../activities/mail-transport.js';
 import { createApiKey } from '../../db/api-key.repository.js';
 import { buildApp, type ApiInstance } from '../../api/app.js';
+import { createEngine } from '../../engine/engine.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
-import { ScoringModelStore } from '../../db/scoring.repository.js';
-import { TemplateRenderer } from '../../templates/renderer.js';
-import { createTemplateStore } from '../../db/template.repository.js';
 import { createRelanceWorker } from '../../worker/worker.js';
+import { engineConfig } from '../support/engine-config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { bundleWorkflows, createDevServerEnvironment } from './temporal.js';
 
@@ -66,24 +63,33 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   // The links in e-mails point at the API, so its port is chosen before the worker is built.
   const port = await freePort();
   const linkSecret = 'e2e-link-secret-e2e-link-secret-e2e';
-  const mailer = createMailTransport({ smtpUrl: options.smtpUrl ?? smtp.url, poolSize: options.smtpPoolSize ?? 2, ratePerSecond: options.smtpRatePerSecond ?? 100 });
+  const site = options.site ?? ENGINE_SITE;
+  const config = engineConfig({
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: options.smtpUrl ?? smtp.url,
+    SMTP_POOL_SIZE: String(options.smtpPoolSize ?? 2),
+    SMTP_RATE_PER_SECOND: String(options.smtpRatePerSecond ?? 100),
+    RELANCE_SECRET: linkSecret,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SITE_NAME: site.name,
+    SITE_URL: site.url,
+  });
+  const engine = createEngine(config, { db: database.db, temporal: temporal.client, onDispatchError: () => undefined });
   const worker: Worker = await createRelanceWorker({
     connection: temporal.nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(undefined, createTemplateStore(database.db)), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db), messaging: { secret: linkSecret, publicUrl: `http://127.0.0.1:${port}`, policy: { marketingPerWeek: 1000, overBudget: 'defer', quietHours: null, defaultTimeZone: 'UTC' }, site: options.site ?? ENGINE_SITE } }),
+    activities: engine.activities,
   });
   const running = worker.run();
   const app = await buildApp({
-    db: database.db,
-    temporal: temporal.client,
-    taskQueue,
+    engine,
     mailbox: { messages: () => smtp.messages() },
     logLevel: 'silent',
     links: { secret: linkSecret },
     doubleOptIn: options.doubleOptIn ?? false,
-    testMail: { transport: mailer, mailFrom: 'Relance <hello@relance.test>', site: options.site ?? ENGINE_SITE },
+    testMail: { transport: engine.mailer, mailFrom: 'Relance <hello@relance.test>', site: options.site ?? ENGINE_SITE },
     ...(options.temporalMetricsUrl === undefined ? {} : { temporalMetricsUrl: options.temporalMetricsUrl }),
   });
   await app.listen({ port, host: '127.0.0.1' });
@@ -133,7 +139,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
       await app.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      mailer.close();
+      await engine.close();
       await Promise.all([temporal.teardown(), database.drop(), smtp.stop()]);
     },
   };

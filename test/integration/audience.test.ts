@@ -5,7 +5,7 @@ import { ScoringModelStore } from '../../db/scoring.repository.js';
 import type { AudienceSegment } from '../../domain/newsletter.js';
 import type { CompiledScoringModel } from '../../domain/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { insertSubscribers } from '../helpers/subscribers.js';
+import { insertSubscribers } from '../support/subscribers.js';
 
 describe('newsletter audience', () => {
   let database: TestDatabase;

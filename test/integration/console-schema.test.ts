@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type ApiInstance } from '../../api/app.js';
+import { createEngine } from '../../engine/engine.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { engineConfig } from '../support/engine-config.js';
 
 // The console's typed client (console/src/api/schema.d.ts) is generated from the server's own
 // schemas; this test regenerates it from buildApp's OpenAPI document, with no server listening and
@@ -22,7 +24,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   // A lazy connection dials only when a workflow call is made, and none is while building the document.
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  app = await buildApp({ db: database.db, temporal, taskQueue: 'console-schema', logLevel: 'silent', links: { secret: 'console-schema-secret-console-schema' } });
+  const engine = createEngine(engineConfig({ TEMPORAL_TASK_QUEUE: 'console-schema' }), { db: database.db, temporal });
+  app = await buildApp({ engine, logLevel: 'silent', links: { secret: 'console-schema-secret-console-schema' } });
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRecipients, CANCELLED, createNewsletter, recipientCounts, recordRecipientOutcomes, skipQueued } from '../../db/newsletter.repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { insertSubscribers } from '../helpers/subscribers.js';
+import { insertSubscribers } from '../support/subscribers.js';
 
 describe('newsletter recipient outcomes', () => {
   let database: TestDatabase;

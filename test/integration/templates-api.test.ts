@@ -7,10 +7,12 @@ import { buildApp, type ApiInstance } from '../../api/app.js';
 import { createApiKey } from '../../db/api-key.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
+import { createEngine } from '../../engine/engine.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { TEMPLATES_DIR, TemplateRenderer } from '../../templates/renderer.js';
 import { createTemplateStore } from '../../db/template.repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { engineConfig } from '../support/engine-config.js';
 
 const marketingWithoutFooter = `---
 subject: Hi {{ contact.firstName }}
@@ -54,7 +56,8 @@ describe('template validation and preview API', () => {
     await copyFile(path.join(TEMPLATES_DIR, 'product-news.mjml'), path.join(dir, 'product-news.mjml'));
     await writeFile(path.join(dir, 'no-footer.mjml'), marketingWithoutFooter);
     // The client connects lazily: these routes never reach Temporal.
-    app = await buildApp({ db: database.db, temporal: new Client(), taskQueue: 'templates-api', logLevel: 'silent', templates: new TemplateRenderer(dir, createTemplateStore(database.db)) });
+    const engine = createEngine(engineConfig({ TEMPORAL_TASK_QUEUE: 'templates-api' }), { db: database.db, temporal: new Client(), templates: new TemplateRenderer(dir, createTemplateStore(database.db)) });
+    app = await buildApp({ engine, logLevel: 'silent' });
     admin = (await createApiKey(database.db, { name: 'marketer', role: 'admin' })).key;
     write = (await createApiKey(database.db, { name: 'site', role: 'write' })).key;
   });

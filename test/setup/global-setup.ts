@@ -5,7 +5,7 @@ import { createDb } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { ensureTemporalTools } from '../../scripts/temporal-tools.js';
 import { ensureConsoleBuilt } from '../../scripts/console-build.js';
-import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from './postgres.js';
+import { adminQuery, databaseUrl, provideTestPostgres, dropDatabase } from '../support/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -59,6 +59,18 @@ describe('layering lint', () => {
     ['worker/example.ts', "import { buildApp } from '../api/app.js';"],
     ['workflows/example.workflow.ts', "import { createJourneyRouter } from '../orchestration/journey-router.js';"],
     ['domain/example.ts', "import { createJourneyRouter } from '../orchestration/journey-router.js';"],
+    ['engine/example.ts', "import { buildApp } from '../api/app.js';"],
+    ['engine/example.ts', "import { createRelanceWorker } from '../worker/worker.js';"],
+    ['db/example.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['activities/example.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['orchestration/example.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['orchestration/example.ts', "import { HttpError } from '../api/errors.js';"],
+    ['workflows/example.workflow.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['bench/example.ts', "import { startEngine } from '../test/helpers/engine.js';"],
+    ['bench/example.ts', "import { setup } from '../test/setup/global-setup.js';"],
+    ['test/unit/example.test.ts', "import { runConcurrent } from '../../bench/harness.js';"],
+    ['test/support/example.ts', "import { createTestDatabase } from '../helpers/database.js';"],
+    ['test/support/example.ts', "import { runConcurrent } from '../../bench/harness.js';"],
   ])('%s may not %s', async (filePath, importLine) => {
     expect(await restricted(filePath, importLine)).toBe(true);
   });
@@ -67,6 +79,13 @@ describe('layering lint', () => {
     ['api/example.ts', "import { createOutboxDispatcher } from '../orchestration/orchestrator.js';"],
     ['orchestration/example.ts', "import { createDb } from '../db/connection.js';"],
     ['scripts/example.ts', "import { buildApp } from '../api/app.js';"],
+    ['engine/example.ts', "import { createActivities } from '../activities/index.js';"],
+    ['engine/example.ts', "import { createOutboxDispatcher } from '../orchestration/orchestrator.js';"],
+    ['api/example.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['worker/example.ts', "import { createEngine } from '../engine/engine.js';"],
+    ['bench/example.ts', "import { provideTestPostgres } from '../test/support/postgres.js';"],
+    ['test/helpers/example.ts', "import { engineConfig } from '../support/engine-config.js';"],
+    ['test/support/example.ts', "import { createEngine } from '../../engine/engine.js';"],
   ])('%s may %s', async (filePath, importLine) => {
     expect(await restricted(filePath, importLine)).toBe(false);
   });

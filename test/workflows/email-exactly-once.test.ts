@@ -2,18 +2,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
-import { TemplateRenderer } from '../../templates/renderer.js';
 import { welcomeWorkflowId } from '../../workflows/ids.js';
 import type { welcomeWorkflow } from '../../workflows/welcome.workflow.js';
+import { createEngine, type Engine } from '../../engine/engine.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
+import { engineConfig } from '../support/engine-config.js';
 
 // The outbox row goes `sending` before the message is handed to SMTP and `sent` after the server's
 // answer is written down. These tests break the send right between the two, with real faults: the
@@ -23,7 +22,7 @@ describe('exactly one copy when the send activity fails and is retried', () => {
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let smtp: SmtpCatcher;
-  let mailer: MailTransport;
+  let engine: Engine;
   let bundle: WorkflowBundle;
   const refuseOnce = new Set<string>();
 
@@ -39,7 +38,7 @@ describe('exactly one copy when the send activity fails and is retried', () => {
       }),
       bundleWorkflows(),
     ]);
-    mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 100 });
+    engine = createEngine(engineConfig({ SMTP_URL: smtp.url, SMTP_POOL_SIZE: '2', SMTP_RATE_PER_SECOND: '100' }), { db: database.db });
     // Fails every write of status 'sent' for an address in fail_sent_for: SMTP has accepted the message by then.
     await sql`create table fail_sent_for (address text primary key)`.execute(database.db);
     await sql`create function fail_sent_once() returns trigger language plpgsql as $$
@@ -53,7 +52,7 @@ describe('exactly one copy when the send activity fails and is retried', () => {
     await sql`create trigger fail_sent_once before update on email_messages for each row execute function fail_sent_once()`.execute(database.db);
   });
   afterAll(async () => {
-    mailer?.close();
+    await engine?.close();
     await Promise.all([env?.teardown(), database?.drop(), smtp?.stop()]);
   });
 
@@ -66,7 +65,7 @@ describe('exactly one copy when the send activity fails and is retried', () => {
   }
 
   async function runWelcome(contactId: string, onActivityFailure?: () => Promise<void>) {
-    const activities = createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db) });
+    const activities = engine.activities;
     const sendEmail: typeof activities.sendEmail = async (input) => {
       try {
         return await activities.sendEmail(input);

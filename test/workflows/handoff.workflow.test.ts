@@ -4,8 +4,6 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { buildApp, type ApiInstance } from '../../api/app.js';
 import { createTemporalOrchestrator } from '../../orchestration/orchestrator.js';
 import { createApiKey } from '../../db/api-key.repository.js';
@@ -13,16 +11,17 @@ import { saveRoutingRules, upsertRep } from '../../db/handoff/index.js';
 import type { StoredHandoffStatus } from '../../db/handoff.types.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { dispatchPending } from '../../db/outbox.repository.js';
-import { ScoringModelStore } from '../../db/scoring.repository.js';
+import type { ScoringModelStore } from '../../db/scoring.repository.js';
+import { createEngine, type Engine } from '../../engine/engine.js';
 import { RoutingRules, type RoutingRulesInput } from '../../domain/handoff/index.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
-import { TemplateRenderer } from '../../templates/renderer.js';
 import { handoffWorkflowId } from '../../workflows/ids.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import type { MailboxMessage } from '../../api/routes/dev-mailbox.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
+import { engineConfig } from '../support/engine-config.js';
 
 const TASK_QUEUE = 'handoff';
 const SECRET = 'crm-shared-secret-0123456789abcdef';
@@ -78,7 +77,7 @@ describe('sales hand-off workflow', () => {
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let smtp: SmtpCatcher;
-  let mailer: MailTransport;
+  let engine: Engine;
   let worker: Worker;
   let running: Promise<void>;
   let app: ApiInstance;
@@ -89,24 +88,27 @@ describe('sales hand-off workflow', () => {
   beforeAll(async () => {
     let bundle;
     [env, database, smtp, bundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), startSmtpCatcher(), bundleWorkflows()]);
-    mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 1, ratePerSecond: 100 });
-    models = new ScoringModelStore(database.db);
+    engine = createEngine(
+      engineConfig({ TEMPORAL_TASK_QUEUE: TASK_QUEUE, SMTP_URL: smtp.url, SMTP_POOL_SIZE: '1', SMTP_RATE_PER_SECOND: '100', WEBHOOK_SECRET: SECRET }),
+      { db: database.db, temporal: env.client, onDispatchError: () => undefined },
+    );
+    models = engine.models;
     worker = await createRelanceWorker({
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue: TASK_QUEUE,
       workflowBundle: bundle,
-      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models, webhookSecret: SECRET }),
+      activities: engine.activities,
     });
     running = worker.run();
-    app = await buildApp({ db: database.db, temporal: env.client, taskQueue: TASK_QUEUE, logLevel: 'silent' });
+    app = await buildApp({ engine, logLevel: 'silent' });
     adminKey = (await createApiKey(database.db, { name: 'admin', role: 'admin' })).key;
   });
   afterAll(async () => {
     await app?.close();
     worker?.shutdown();
     await running;
-    mailer?.close();
+    await engine?.close();
     await Promise.all([env?.teardown(), database?.drop(), smtp?.stop()]);
   });
 

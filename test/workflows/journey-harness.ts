@@ -4,17 +4,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { setSubscriptions } from '../../db/consent.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { listJourneyRuns, listJourneyVisits } from '../../db/journey-run.repository.js';
-import { ScoringModelStore } from '../../db/scoring.repository.js';
 import type { JourneyDefinition, JourneyDefinitionInput } from '../../domain/journeys/definition.js';
 import { validateJourneyDefinition } from '../../domain/journeys/graph.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
-import { TemplateRenderer } from '../../templates/renderer.js';
 import { journeyWorkflowId } from '../../workflows/ids.js';
 import {
   journeyEventSignal,
@@ -23,14 +19,16 @@ import {
   type JourneyState,
 } from '../../workflows/journey.contract.js';
 import type { journeyWorkflow } from '../../workflows/journey.workflow.js';
+import { createEngine } from '../../engine/engine.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
+import { engineConfig } from '../support/engine-config.js';
 
 /** The topics the built-in journeys' e-mails are sent under. */
 export const JOURNEY_TOPICS = ['product_news', 'cart_reminders', 'promotions', 'reviews'] as const;
 
-export const WEBHOOK_SECRET = 'journey-test-webhook-secret';
+export const WEBHOOK_SECRET = 'journey-test-webhook-secret-journey-test';
 
 export interface JourneyHarness {
   env: TestWorkflowEnvironment;
@@ -74,21 +72,14 @@ export async function startJourneyHarness(taskQueue: string): Promise<JourneyHar
     startSmtpCatcher(),
     bundleWorkflows(),
   ]);
-  const mailer: MailTransport = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 200 });
-  const models = new ScoringModelStore(database.db);
+  const engine = createEngine(engineConfig({ SMTP_URL: smtp.url, SMTP_POOL_SIZE: '2', SMTP_RATE_PER_SECOND: '200', WEBHOOK_SECRET }), { db: database.db });
+  const { models } = engine;
   const worker: Worker = await createRelanceWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({
-      db: database.db,
-      mailer,
-      templates: new TemplateRenderer(),
-      mailFrom: 'Relance <hello@relance.test>',
-      models,
-      webhookSecret: WEBHOOK_SECRET,
-    }),
+    activities: engine.activities,
   });
   const running = worker.run();
   let messages = 0;
@@ -194,7 +185,7 @@ export async function startJourneyHarness(taskQueue: string): Promise<JourneyHar
     async stop() {
       worker.shutdown();
       await running.catch(() => undefined);
-      mailer.close();
+      await engine.close();
       await Promise.all([env.teardown(), database.drop(), smtp.stop()]);
     },
   };

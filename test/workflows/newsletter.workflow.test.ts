@@ -12,7 +12,7 @@ import { newsletterWorkflowId } from '../../workflows/ids.js';
 import { cancelSignal, pauseSignal, progressQuery, resumeSignal, type NewsletterProgress } from '../../workflows/newsletter.messages.js';
 import type { newsletterWorkflow } from '../../workflows/newsletter.workflow.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { cohortAudience, insertSubscribers } from '../helpers/subscribers.js';
+import { cohortAudience, insertSubscribers } from '../support/subscribers.js';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
 
 describe('newsletter broadcast workflow', () => {

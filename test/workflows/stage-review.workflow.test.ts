@@ -1,17 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { storeEvents } from '../../db/ingestion.js';
-import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
-import { TemplateRenderer } from '../../templates/renderer.js';
 import { STAGE_REVIEW_WORKFLOW_ID } from '../../workflows/ids.js';
 import type { stageReviewWorkflow } from '../../workflows/stage-review.workflow.js';
+import { createEngine, type Engine } from '../../engine/engine.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
+import { engineConfig } from '../support/engine-config.js';
 
 const DAY_MS = 86_400_000;
 
@@ -19,19 +17,19 @@ describe('stage review (decay demotion)', () => {
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let smtp: SmtpCatcher;
-  let mailer: MailTransport;
+  let engine: Engine;
 
   beforeAll(async () => {
     [env, database, smtp] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), startSmtpCatcher()]);
-    mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 1, ratePerSecond: 100 });
+    engine = createEngine(engineConfig({ SMTP_URL: smtp.url, SMTP_POOL_SIZE: '1', SMTP_RATE_PER_SECOND: '100' }), { db: database.db });
   });
   afterAll(async () => {
-    mailer?.close();
+    await engine?.close();
     await Promise.all([env?.teardown(), database?.drop(), smtp?.stop()]);
   });
 
   it('demotes an MQL back to lead once its engagement has decayed under the threshold', async () => {
-    const models = new ScoringModelStore(database.db);
+    const { models } = engine;
     const start = new Date(await env.currentTimeMs());
     const events = [
       { type: 'identify', userId: 'decaying', messageId: 'd-1', traits: { email: 'd@example.com', jobTitle: 'CTO', companySize: 250 } },
@@ -48,7 +46,7 @@ describe('stage review (decay demotion)', () => {
       namespace: 'default',
       taskQueue: 'stage-review',
       workflowBundle: await bundleWorkflows(),
-      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models }),
+      activities: engine.activities,
     });
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof stageReviewWorkflow>('stageReviewWorkflow', {

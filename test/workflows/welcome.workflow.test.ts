@@ -1,25 +1,24 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/mail-transport.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { listEmailsForContact } from '../../db/email.repository.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../scripts/local/smtp-catcher.js';
-import { TemplateRenderer } from '../../templates/renderer.js';
 import { welcomeWorkflowId } from '../../workflows/ids.js';
 import type { welcomeWorkflow } from '../../workflows/welcome.workflow.js';
+import { createEngine, type Engine } from '../../engine/engine.js';
 import { createRelanceWorker } from '../../worker/worker.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { bundleWorkflows, createTimeSkippingEnvironment } from '../helpers/temporal.js';
+import { engineConfig } from '../support/engine-config.js';
 
 describe('welcome workflow', () => {
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let smtp: SmtpCatcher;
-  let mailer: MailTransport;
+  let engine: Engine;
   let bundle: WorkflowBundle;
 
   beforeAll(async () => {
@@ -29,10 +28,10 @@ describe('welcome workflow', () => {
       startSmtpCatcher(),
       bundleWorkflows(),
     ]);
-    mailer = createMailTransport({ smtpUrl: smtp.url, poolSize: 2, ratePerSecond: 100 });
+    engine = createEngine(engineConfig({ SMTP_URL: smtp.url, SMTP_POOL_SIZE: '2', SMTP_RATE_PER_SECOND: '100' }), { db: database.db });
   });
   afterAll(async () => {
-    mailer?.close();
+    await engine?.close();
     await Promise.all([env?.teardown(), database?.drop(), smtp?.stop()]);
   });
 
@@ -50,7 +49,7 @@ describe('welcome workflow', () => {
       namespace: env.namespace ?? 'default',
       taskQueue: 'welcome-test',
       workflowBundle: bundle,
-      activities: createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db) }),
+      activities: engine.activities,
     });
     return worker.runUntil(
       env.client.workflow.execute<typeof welcomeWorkflow>('welcomeWorkflow', {
@@ -79,7 +78,7 @@ describe('welcome workflow', () => {
 
   it('sends nothing a second time when the same cause runs again', async () => {
     const contactId = await contactWith({ email: 'linus@example.com', firstName: 'Linus' }, 'anon-linus');
-    const activities = createActivities({ db: database.db, mailer, templates: new TemplateRenderer(), mailFrom: 'Relance <hello@relance.test>', models: new ScoringModelStore(database.db) });
+    const activities = engine.activities;
     const input = { cause: `welcome:contact:${contactId}/welcome`, contactId, template: 'welcome' };
     const first = await activities.sendEmail(input);
     const second = await activities.sendEmail(input);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyDefinition, type JourneyDefinitionInput } from '../../../domain/journeys/definition.js';
-import { eventPathsRead, eventTypesOf, propertiesFor, reEntryDecision, runEventTypesOf } from '../../../domain/journeys/event-routing.js';
+import { acceptsAnyEntryKey, eventPathsRead, eventTypesOf, propertiesFor, reEntryDecision, runEventTypesOf, runListensTo } from '../../../domain/journeys/event-routing.js';
 
 const cart: JourneyDefinitionInput = {
   schemaVersion: 1,
@@ -34,6 +34,16 @@ describe('which events a journey listens for', () => {
   it('listens for nothing when the entry is a stage and there are no waits or exits', () => {
     const stage = JourneyDefinition.parse({ ...cart, entry: { kind: 'stage_entered', stage: 'mql' }, exits: [], start: 'done', nodes: { done: { type: 'exit' } } });
     expect(eventTypesOf(stage).size).toBe(0);
+  });
+
+  it('tells a run only the events its waits and exits hear, and of another entry key only where a listener allows it', () => {
+    const noRewait = JourneyDefinition.parse({ ...cart, entry: { kind: 'event', event: 'checkout_started' } });
+    expect(runListensTo(noRewait, 'survey_answered')).toBe(true);
+    expect(runListensTo(noRewait, 'checkout_started')).toBe(false);
+    // The cart wait and the order goal hear their own cart only; the survey hears any.
+    expect(acceptsAnyEntryKey(noRewait, 'cart_updated')).toBe(false);
+    expect(acceptsAnyEntryKey(noRewait, 'order_completed')).toBe(false);
+    expect(acceptsAnyEntryKey(noRewait, 'survey_answered')).toBe(true);
   });
 });
 

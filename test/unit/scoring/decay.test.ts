@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engagementScoreAt, scoreEvents } from '../../../domain/scoring/index.js';
+import { decayedPoints, engagementScoreAt, roundScore, scoreEvents } from '../../../domain/scoring/index.js';
 import type { Contribution } from '../../../domain/scoring/index.js';
 import { DAY, ev, modelWith, plusDays } from './helpers.js';
 
@@ -88,5 +88,40 @@ describe('engagementScoreAt', () => {
     expect(at(new Date(Date.parse('2025-03-31T10:00:00Z') + 30 * DAY).toISOString())).toBe(0.75);
     // 90 days and 1 ms after the first event: it is out; the second is 60 days old.
     expect(at('2025-05-30T10:00:00.001Z')).toBe(0.25);
+  });
+});
+
+describe('roundScore', () => {
+  it('rounds half away from zero in decimal, as PostgreSQL does, where binary rounding would not', () => {
+    // 1.005 is stored as 1.00499999999999989…: Math.round(1.005 * 100) / 100 says 1.
+    expect(roundScore(1.005)).toBe(1.01);
+    expect(roundScore(2.675)).toBe(2.68);
+    expect(roundScore(-1.005)).toBe(-1.01);
+    expect(roundScore(0.125)).toBe(0.13);
+    // Fifteen significant digits decide: this is 2.12500000000000 to PostgreSQL.
+    expect(roundScore(2.124999999999999)).toBe(2.13);
+    expect(roundScore(2.12499999999)).toBe(2.12);
+  });
+
+  it('rounds away from ties like any rounding, and never answers -0', () => {
+    expect(roundScore(3.14159)).toBe(3.14);
+    expect(roundScore(-3.14159)).toBe(-3.14);
+    expect(roundScore(12_345.678)).toBe(12_345.68);
+    expect(Object.is(roundScore(-0.001), 0)).toBe(true);
+    expect(Object.is(roundScore(-0), 0)).toBe(true);
+  });
+
+  it('is the rounding of the engagement total and of the stage reasons', () => {
+    const lines = [line(0, 1.005)];
+    expect(engagementScoreAt(lines, AT, model).total).toBe(1.01);
+  });
+});
+
+describe('decayedPoints', () => {
+  it('halves points once per half-life', () => {
+    expect(decayedPoints(8, 0, DAY)).toBe(8);
+    expect(decayedPoints(8, DAY, DAY)).toBe(4);
+    expect(decayedPoints(8, 3 * DAY, DAY)).toBe(1);
+    expect(decayedPoints(-8, 2 * DAY, DAY)).toBe(-2);
   });
 });
