@@ -16,6 +16,7 @@ import * as m0014 from './0014_browser_sources.js';
 import * as m0015 from './0015_accounts.js';
 import * as m0016 from './0016_console_users.js';
 import * as m0017 from './0017_coupon_campaigns.js';
+import * as m0019 from './0019_event_partitions.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
 // bundle and their order is reviewed. Names sort in the order they run.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0015_accounts': m0015,
   '0016_console_users': m0016,
   '0017_coupon_campaigns': m0017,
+  '0019_event_partitions': m0019,
 };
