@@ -3,6 +3,7 @@ import { createDb } from '../db/connection.js';
 import { ConfigError, parseConfig, requireSetting, temporalConnectionOptions } from '../domain/config.js';
 import { buildApp } from './app.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
+import { startPartitionMaintenance } from '../db/event-partitions.js';
 
 // The standalone API, for deployments where Temporal and PostgreSQL are real servers.
 // `npm start` runs the same app in-process on embedded services.
@@ -23,7 +24,10 @@ try {
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
+  // In the API, the process that writes events: its start-up makes their partitions (db/event-partitions.ts).
+  const partitions = startPartitionMaintenance(db, { retentionDays: config.EVENT_RETENTION_DAYS }, app.log);
   const stop = async () => {
+    await partitions.stop();
     await app.close();
     await connection.close();
     await db.destroy();

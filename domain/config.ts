@@ -85,6 +85,11 @@ export const Config = z.object({
   /** The site e-mails speak for: `{{ site.name }}` in footers, `{{ site.url }}` behind the built-in templates' buttons. */
   SITE_NAME: optional(z.string().min(1).max(200)),
   SITE_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[/path]')),
+  /**
+   * Days events and score-ledger lines are kept (by occurred_at; whole weeks are dropped once entirely
+   * past it) and message ids remembered for dedup (by receipt). Unset: the longest scoring window + 14.
+   */
+  EVENT_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(36_500)),
   /** The mailto: half of List-Unsubscribe; defaults to unsubscribe@ the sender's domain. */
   UNSUBSCRIBE_MAILTO: optional(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address')),
 });

@@ -10,6 +10,7 @@ import { ensureStageReview } from '../orchestration/orchestrator.js';
 import type { Mailbox } from '../api/routes/dev-mailbox.js';
 import { createDb } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { startPartitionMaintenance } from '../db/event-partitions.js';
 import { ConfigError, parseConfig, temporalConnectionOptions } from '../domain/config.js';
 import { ScoringModelStore } from '../db/scoring.repository.js';
 import { TemplateRenderer } from '../templates/renderer.js';
@@ -185,6 +186,8 @@ async function main(): Promise<void> {
   cleanups.push(() => app.close());
   await startStep(`api: could not listen on ${config.HOST}:${config.PORT}`, 'check HOST and PORT', () => app.listen({ port: config.PORT, host: config.HOST }), 'PORT');
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
+  const partitions = startPartitionMaintenance(db, { retentionDays: config.EVENT_RETENTION_DAYS }, app.log);
+  cleanups.push(() => partitions.stop());
 
   log(`API on http://${config.HOST}:${config.PORT} (health: /health, metrics: /metrics, OpenAPI: /openapi.json)`);
   log(`write key (send events): ${keys.writeKey}`);
