@@ -13,7 +13,8 @@ export async function scoreBreakdown(db: Db, contactId: string, model: CompiledS
   if (contact === undefined) return undefined;
   const ledger = await db
     .selectFrom('score_ledger')
-    .innerJoin('events', 'events.id', 'score_ledger.event_id')
+    // A ledger line is dated as its event: the time names the event's partition (migration 0019).
+    .innerJoin('events', (join) => join.onRef('events.id', '=', 'score_ledger.event_id').onRef('events.occurred_at', '=', 'score_ledger.occurred_at'))
     .select(['score_ledger.event_id', 'score_ledger.rule_id', 'score_ledger.points', 'score_ledger.occurred_at', 'score_ledger.reason', 'events.type'])
     .where('score_ledger.contact_id', '=', contactId)
     .where('score_ledger.occurred_at', '>=', new Date(at.getTime() - model.windowMs))
