@@ -5,7 +5,8 @@ import { contactProfile, scoreBreakdown } from '../../db/contact.queries.js';
 import { refreshContacts } from '../../db/contact-scoring.js';
 import type { Database } from '../../db/database.js';
 import { eraseContact } from '../../db/erasure.repository.js';
-import { maintainEventPartitions } from '../../db/event-partitions.js';
+import { defaultRetentionDays, maintainEventPartitions, startPartitionMaintenance, weekStartOf } from '../../db/event-partitions.js';
+import { activateScoringModel } from '../../db/scoring.repository.js';
 import { storeEvents } from '../../db/ingestion.js';
 import { eventsForRouting } from '../../db/journey-routing.queries.js';
 import { migrateToLatest } from '../../db/migrate.js';
@@ -258,6 +259,21 @@ describe('erasure on partitions', () => {
     expect(await partitionsOf(db, 'score_ledger', erased)).toEqual({});
     expect(await partitionsOf(db, 'event_message_ids', erased)).toEqual({});
     expect(Object.values(await partitionsOf(db, 'events', stays))).toEqual([1]);
+  });
+
+  it("keeps by default the longest scoring window plus 14 days, and runs at a process's start", async () => {
+    const db = database.db;
+    expect(await defaultRetentionDays(db)).toBe(defaultScoringModel.windowDays + 14);
+    await activateScoringModel(db, { ...defaultScoringModel, version: defaultScoringModel.version + 1, windowDays: 180 });
+    expect(await defaultRetentionDays(db)).toBe(194);
+
+    const logged: string[] = [];
+    const maintenance = startPartitionMaintenance(db, { retentionDays: 30, intervalMs: 3_600_000 }, { info: (_, message) => logged.push(message), warn: (_, message) => logged.push(message) });
+    await maintenance.settled();
+    await maintenance.stop();
+    const ahead = `events_w${new Date(weekStartOf(new Date()).getTime() + 28 * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '')}`;
+    expect(await partitionNames(db, 'events')).toContain(ahead);
+    expect(logged.every((message) => message === 'event partitions maintained')).toBe(true);
   });
 });
 
