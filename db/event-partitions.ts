@@ -4,7 +4,7 @@ import type { Db } from './connection.js';
 
 // The events and the score ledger are partitioned by week of occurred_at (migration 0019, which
 // argues the week). This keeps them from growing forever: weeks are created ahead of the clock, and
-// a week entirely past the retention is dropped whole, as are the message ids received before it.
+// a week entirely past the retention is dropped whole; message ids are forgotten past their own.
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -32,7 +32,7 @@ export interface PartitionMaintenance {
   dropped: string[];
   /** Rows past the retention deleted from the default partitions (rows no week covered when stored). */
   expiredStragglers: number;
-  /** Message ids received before the cutoff, forgotten. */
+  /** Message ids received before their own retention, forgotten. */
   forgottenMessageIds: number;
 }
 
@@ -67,12 +67,20 @@ async function weekPartitions(db: Db): Promise<{ table: string; name: string; we
 /**
  * Creates the week partitions from the retention's cutoff to a few weeks ahead, drops the weeks
  * entirely past the retention, deletes from the default partitions the rows past it, and forgets the
- * message ids received before it. Safe with several instances: one runs, the others skip.
+ * message ids received before theirs. Safe with several instances: one runs, the others skip.
  */
-export async function maintainEventPartitions(db: Db, options: { retentionDays?: number | undefined; now?: Date } = {}): Promise<PartitionMaintenance> {
+export interface RetentionSettings {
+  /** EVENT_RETENTION_DAYS; unset: `defaultRetentionDays`. */
+  retentionDays?: number | undefined;
+  /** MESSAGE_ID_RETENTION_DAYS; unset: the event retention. */
+  messageIdRetentionDays?: number | undefined;
+}
+
+export async function maintainEventPartitions(db: Db, options: RetentionSettings & { now?: Date } = {}): Promise<PartitionMaintenance> {
   const now = options.now ?? new Date();
   const retentionDays = options.retentionDays ?? (await defaultRetentionDays(db));
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  const messageIdCutoff = new Date(now.getTime() - (options.messageIdRetentionDays ?? retentionDays) * DAY_MS);
   const outcome: PartitionMaintenance = { ran: false, retentionDays, cutoff, created: [], dropped: [], expiredStragglers: 0, forgottenMessageIds: 0 };
 
   const ran = await db.transaction().execute(async (trx) => {
@@ -101,7 +109,7 @@ export async function maintainEventPartitions(db: Db, options: { retentionDays?:
   if (!ran) return outcome;
   // Outside the DDL's transaction, so its locks do not wait for this delete; two instances deleting
   // the same rows is harmless.
-  const forgotten = await db.deleteFrom('event_message_ids').where('received_at', '<', cutoff).executeTakeFirst();
+  const forgotten = await db.deleteFrom('event_message_ids').where('received_at', '<', messageIdCutoff).executeTakeFirst();
   return { ...outcome, ran: true, forgottenMessageIds: Number(forgotten.numDeletedRows) };
 }
 
@@ -115,13 +123,13 @@ export interface MaintenanceLog {
  * ahead, so hours of failures only delay a drop). A failed run is logged and tried again next time;
  * rows never wait for it, the default partition takes what no week covers.
  */
-export function startPartitionMaintenance(db: Db, settings: { retentionDays?: number | undefined; intervalMs?: number }, log: MaintenanceLog) {
+export function startPartitionMaintenance(db: Db, settings: RetentionSettings & { intervalMs?: number }, log: MaintenanceLog) {
   const intervalMs = settings.intervalMs ?? 3_600_000;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
-    running = maintainEventPartitions(db, { retentionDays: settings.retentionDays })
+    running = maintainEventPartitions(db, { retentionDays: settings.retentionDays, messageIdRetentionDays: settings.messageIdRetentionDays })
       .then((outcome) => {
         if (outcome.created.length > 0 || outcome.dropped.length > 0 || outcome.expiredStragglers > 0) {
           log.info({ created: outcome.created, dropped: outcome.dropped, expiredStragglers: outcome.expiredStragglers, retentionDays: outcome.retentionDays }, 'event partitions maintained');

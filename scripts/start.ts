@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   cleanups.push(() => app.close());
   await startStep(`api: could not listen on ${config.HOST}:${config.PORT}`, 'check HOST and PORT', () => app.listen({ port: config.PORT, host: config.HOST }), 'PORT');
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
-  const partitions = startPartitionMaintenance(db, { retentionDays: config.EVENT_RETENTION_DAYS }, app.log);
+  const partitions = startPartitionMaintenance(db, { retentionDays: config.EVENT_RETENTION_DAYS, messageIdRetentionDays: config.MESSAGE_ID_RETENTION_DAYS }, app.log);
   cleanups.push(() => partitions.stop());
 
   log(`API on http://${config.HOST}:${config.PORT} (health: /health, metrics: /metrics, OpenAPI: /openapi.json)`);

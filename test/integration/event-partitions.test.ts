@@ -216,8 +216,12 @@ describe('partition maintenance', () => {
     const stale = await sql<{ n: number }>`
       select (select count(*) from events_default where occurred_at < ${daysAgo(30)}) + (select count(*) from score_ledger_default where occurred_at < ${daysAgo(30)}) as n`.execute(db);
     expect(Number(stale.rows[0]!.n)).toBeGreaterThanOrEqual(2);
-    const next = await maintainEventPartitions(db, { retentionDays: 30, now });
+    // Message ids kept for a shorter time of their own: those received more than 5 days ago go.
+    const next = await maintainEventPartitions(db, { retentionDays: 30, messageIdRetentionDays: 5, now });
     expect(next.expiredStragglers).toBe(Number(stale.rows[0]!.n));
+    expect(next.forgottenMessageIds).toBe(4);
+    const shortMemory = await db.selectFrom('event_message_ids').select('message_id').orderBy('message_id').execute();
+    expect(shortMemory.map((row) => row.message_id)).toEqual(['future', 'kept-1', 'other-1', 'straggler']);
     expect((await partitionsOf(db, 'events', keeper))['events_default']).toBe(1);
 
     // Years later the far-future event's week is created: the event moves from the default partition

@@ -24,6 +24,7 @@ describe('configuration', () => {
     ['EVENT_RETENTION_DAYS', '0'],
     ['EVENT_RETENTION_DAYS', 'forever'],
     ['EVENT_RETENTION_DAYS', '30.5'],
+    ['MESSAGE_ID_RETENTION_DAYS', '-1'],
   ])('rejects %s=%s naming the variable', (variable, value) => {
     const attempt = () => parseConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
@@ -33,6 +34,7 @@ describe('configuration', () => {
   it('reads the event retention in days; unset, the partition maintenance derives it from the scoring models', () => {
     expect(parseConfig({ EVENT_RETENTION_DAYS: '120' }).EVENT_RETENTION_DAYS).toBe(120);
     expect(parseConfig({}).EVENT_RETENTION_DAYS).toBeUndefined();
+    expect(parseConfig({ MESSAGE_ID_RETENTION_DAYS: '2' }).MESSAGE_ID_RETENTION_DAYS).toBe(2);
   });
 
   it('reports every bad variable at once', () => {
