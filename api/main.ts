@@ -5,6 +5,7 @@ import { createEngine } from '../engine/engine.js';
 import { buildApp } from './app.js';
 import { testMailFromConfig } from './templates.service.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
+import { startPartitionMaintenance } from '../db/event-partitions.js';
 
 // The standalone API, for deployments where Temporal and PostgreSQL are real servers.
 // `npm start` runs the same app in-process on embedded services.
@@ -27,7 +28,10 @@ try {
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
+  // In the API, the process that writes events: its start-up makes their partitions (db/event-partitions.ts).
+  const partitions = startPartitionMaintenance(db, { retentionDays: config.EVENT_RETENTION_DAYS, messageIdRetentionDays: config.MESSAGE_ID_RETENTION_DAYS }, app.log);
   const stop = async () => {
+    await partitions.stop();
     await app.close();
     await connection.close();
     testTransport?.close();

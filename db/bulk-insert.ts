@@ -105,24 +105,31 @@ export interface EventRow {
   context: Record<string, unknown>;
 }
 
-/** Inserts events, each message id new (the unique key refuses a stored one); returns their ids. */
+/**
+ * Inserts events, each message id new, and records their message ids in the same statement (the
+ * primary key of event_message_ids refuses a stored one: the partitioned events table cannot hold a
+ * unique key on message ids alone, migration 0019); returns their ids.
+ */
 export async function insertEventRows(trx: Trx, rows: readonly EventRow[]): Promise<{ id: number; message_id: string }[]> {
   if (rows.length === 0) return [];
   const result = await sql<{ id: number; message_id: string }>`
-    insert into events (message_id, contact_id, type, user_id, anonymous_id, occurred_at, received_at, properties, traits, context)
-    select message_id, contact_id, type, user_id, anonymous_id, occurred_at, received_at, properties, traits, context
-    from ${unnestRows('r', rows, {
-      message_id: 'text',
-      contact_id: 'uuid',
-      type: 'text',
-      user_id: 'text',
-      anonymous_id: 'text',
-      occurred_at: 'timestamptz',
-      received_at: 'timestamptz',
-      properties: 'jsonb',
-      traits: 'jsonb',
-      context: 'jsonb',
-    })}
-    returning id, message_id`.execute(trx);
+    with stored as (
+      insert into events (message_id, contact_id, type, user_id, anonymous_id, occurred_at, received_at, properties, traits, context)
+      select message_id, contact_id, type, user_id, anonymous_id, occurred_at, received_at, properties, traits, context
+      from ${unnestRows('r', rows, {
+        message_id: 'text',
+        contact_id: 'uuid',
+        type: 'text',
+        user_id: 'text',
+        anonymous_id: 'text',
+        occurred_at: 'timestamptz',
+        received_at: 'timestamptz',
+        properties: 'jsonb',
+        traits: 'jsonb',
+        context: 'jsonb',
+      })}
+      returning id, message_id, contact_id, received_at),
+    remembered as (insert into event_message_ids (message_id, contact_id, received_at) select message_id, contact_id, received_at from stored)
+    select id, message_id from stored`.execute(trx);
   return result.rows;
 }

@@ -12,12 +12,22 @@ import { roundScoreSql, storedEngagementAtSql } from './scoring-sql.js';
 export async function scoreBreakdown(db: Db, contactId: string, model: CompiledScoringModel, at: Date) {
   const contact = await db.selectFrom('contacts').select(['traits', 'stage']).where('id', '=', contactId).executeTakeFirst();
   if (contact === undefined) return undefined;
+  const windowStart = new Date(at.getTime() - model.windowMs);
   const ledger = await db
     .selectFrom('score_ledger')
-    .innerJoin('events', 'events.id', 'score_ledger.event_id')
+    // A ledger line is its event's, of the same contact and dated as it: the events are read by the
+    // contact's index in the weeks of the window only, as the lines are (migration 0019), not by id
+    // across every week's partition.
+    .innerJoin('events', (join) =>
+      join
+        .onRef('events.id', '=', 'score_ledger.event_id')
+        .onRef('events.occurred_at', '=', 'score_ledger.occurred_at')
+        .on('events.contact_id', '=', contactId)
+        .on('events.occurred_at', '>=', windowStart),
+    )
     .select(['score_ledger.event_id', 'score_ledger.rule_id', 'score_ledger.points', 'score_ledger.occurred_at', 'score_ledger.reason', 'events.type'])
     .where('score_ledger.contact_id', '=', contactId)
-    .where('score_ledger.occurred_at', '>=', new Date(at.getTime() - model.windowMs))
+    .where('score_ledger.occurred_at', '>=', windowStart)
     .orderBy('score_ledger.occurred_at')
     .orderBy('score_ledger.event_id')
     .orderBy('score_ledger.rule_id')

@@ -115,6 +115,14 @@ export interface EventTable {
   context: Json<Record<string, unknown>>;
 }
 
+/** Each message id a sender gave, once (migration 0019): the dedup of ingestion, beside the partitioned events. */
+export interface EventMessageIdTable {
+  message_id: string;
+  /** The contact its event was stored for; a merge leaves it, readers follow `contacts.merged_into`. */
+  contact_id: string;
+  received_at: Timestamp;
+}
+
 /**
  * `sending`: handed to SMTP, outcome not yet recorded; `skipped`: consent, suppression or budget said
  * no (final for this cause); `deferred`: quiet hours or budget, the caller asks again later.
@@ -178,6 +186,7 @@ export interface Database {
   contacts: ContactTable;
   contact_identities: ContactIdentityTable;
   events: EventTable;
+  event_message_ids: EventMessageIdTable;
   email_messages: EmailMessageTable;
   contact_merges: ContactMergeTable;
   scoring_models: ScoringModelTable;

@@ -84,7 +84,9 @@ export async function eraseContact(db: Db, id: string, erasedBy: string): Promis
     }
     await count('handoffs', trx.deleteFrom('handoffs').where('contact_id', 'in', ids));
     await count('email_messages', trx.deleteFrom('email_messages').where('contact_id', 'in', ids));
+    // Through the partitioned parent: every partition, the default one included (migration 0019).
     await count('events', trx.deleteFrom('events').where('contact_id', 'in', ids));
+    await count('event_message_ids', trx.deleteFrom('event_message_ids').where('contact_id', 'in', ids));
     await count('contact_identities', trx.deleteFrom('contact_identities').where('contact_id', 'in', ids));
     await count('contact_subscriptions', trx.deleteFrom('contact_subscriptions').where('contact_id', 'in', ids));
     await count('stage_transitions', trx.deleteFrom('stage_transitions').where('contact_id', 'in', ids));

@@ -148,7 +148,7 @@ export async function storeEvents(
 }
 
 function isDuplicateMessageId(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === '23505' && 'constraint' in error && error.constraint === 'events_message_id_key';
+  return error instanceof Error && 'code' in error && error.code === '23505' && 'constraint' in error && error.constraint === 'event_message_ids_pkey';
 }
 
 async function storeEventsOnce(
@@ -165,11 +165,12 @@ async function storeEventsOnce(
   });
 
   // One index probe per message id, as a subquery per id: as a join, the planner estimates 500 ids
-  // against a young events table as cheaper to scan whole, and the scan grows with every event stored.
+  // against a young table as cheaper to scan whole, and the scan grows with every event stored. The
+  // message ids have their own table (migration 0019): one probe, not one per events partition.
   const known = await sql<{ message_id: string; contact_id: string }>`
     select message_id, contact_id from (
       select m.id as message_id,
-        (select coalesce(c.merged_into, c.id) from events e join contacts c on c.id = e.contact_id where e.message_id = m.id) as contact_id
+        (select coalesce(c.merged_into, c.id) from event_message_ids e join contacts c on c.id = e.contact_id where e.message_id = m.id) as contact_id
       from unnest(${typedArray([...firstIndexOf.keys()], 'text')}) as m(id)) as probed
     where contact_id is not null`.execute(db);
   const knownContact = new Map(known.rows.map((row) => [row.message_id, row.contact_id]));

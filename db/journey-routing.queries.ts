@@ -120,7 +120,8 @@ export async function eventsForRouting(db: Queryable, ids: readonly number[], me
     .where((eb) =>
       eb.or([
         ...(ids.length === 0 ? [] : [eb('id', 'in', ids.map(String))]),
-        ...(messageIds.length === 0 ? [] : [eb('message_id', 'in', [...messageIds])]),
+        // Stage changes only, as their partial index has them (migration 0019: no index on every message id).
+        ...(messageIds.length === 0 ? [] : [eb.and([eb('type', '=', 'stage_changed'), eb('message_id', 'in', [...messageIds])])]),
       ]),
     )
     .execute();

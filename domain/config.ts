@@ -85,6 +85,17 @@ export const Config = z.object({
   /** The site e-mails speak for: `{{ site.name }}` in footers, `{{ site.url }}` behind the built-in templates' buttons. */
   SITE_NAME: optional(z.string().min(1).max(200)),
   SITE_URL: optional(z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[/path]')),
+  /**
+   * Days events and score-ledger lines are kept (by occurred_at; whole weeks are dropped once entirely
+   * past it). Unset: the longest scoring window of the stored scoring models + 14.
+   */
+  EVENT_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(36_500)),
+  /**
+   * Days a message id is remembered from its receipt, so a retry is acknowledged and not stored again.
+   * Unset: the event retention. Shorter keeps the dedup table small at high rates, for senders whose
+   * retries come within it (Segment's own dedup window is about a day).
+   */
+  MESSAGE_ID_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(36_500)),
   /** The mailto: half of List-Unsubscribe; defaults to unsubscribe@ the sender's domain. */
   UNSUBSCRIBE_MAILTO: optional(z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address')),
 });

@@ -7,6 +7,7 @@ import { testMailFromConfig } from '../api/templates.service.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
 import type { Mailbox } from '../api/routes/dev-mailbox.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { startPartitionMaintenance } from '../db/event-partitions.js';
 import { ConfigError, parseConfig, temporalConnectionOptions } from '../domain/config.js';
 import { createEngine } from '../engine/engine.js';
 import { createRelanceWorker } from '../worker/worker.js';
@@ -177,6 +178,8 @@ async function main(): Promise<void> {
   cleanups.push(() => app.close());
   await startStep(`api: could not listen on ${config.HOST}:${config.PORT}`, 'check HOST and PORT', () => app.listen({ port: config.PORT, host: config.HOST }), 'PORT');
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
+  const partitions = startPartitionMaintenance(db, { retentionDays: config.EVENT_RETENTION_DAYS, messageIdRetentionDays: config.MESSAGE_ID_RETENTION_DAYS }, app.log);
+  cleanups.push(() => partitions.stop());
 
   log(`API on http://${config.HOST}:${config.PORT} (health: /health, metrics: /metrics, OpenAPI: /openapi.json)`);
   log(`write key (send events): ${keys.writeKey}`);

@@ -10,6 +10,7 @@ const CONTACT_COLUMNS = {
   contacts: 'id',
   contact_identities: 'contact_id',
   events: 'contact_id',
+  event_message_ids: 'contact_id',
   score_ledger: 'contact_id',
   stage_transitions: 'contact_id',
   trait_changes: 'contact_id',

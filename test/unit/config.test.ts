@@ -21,10 +21,20 @@ describe('configuration', () => {
     ['SMTP_URL', 'http://mail'],
     ['TEMPORAL_ADDRESS', 'no-port'],
     ['TEMPORAL_TLS', 'yes'],
+    ['EVENT_RETENTION_DAYS', '0'],
+    ['EVENT_RETENTION_DAYS', 'forever'],
+    ['EVENT_RETENTION_DAYS', '30.5'],
+    ['MESSAGE_ID_RETENTION_DAYS', '-1'],
   ])('rejects %s=%s naming the variable', (variable, value) => {
     const attempt = () => parseConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(new RegExp(`^Invalid configuration: (.*; )?${variable}: `));
+  });
+
+  it('reads the event retention in days; unset, the partition maintenance derives it from the scoring models', () => {
+    expect(parseConfig({ EVENT_RETENTION_DAYS: '120' }).EVENT_RETENTION_DAYS).toBe(120);
+    expect(parseConfig({}).EVENT_RETENTION_DAYS).toBeUndefined();
+    expect(parseConfig({ MESSAGE_ID_RETENTION_DAYS: '2' }).MESSAGE_ID_RETENTION_DAYS).toBe(2);
   });
 
   it('reports every bad variable at once', () => {
