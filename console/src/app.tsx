@@ -12,6 +12,9 @@ const Inbox = lazy(() => import('./pages/inbox'));
 const Journeys = lazy(() => import('./pages/journeys'));
 const JourneyDetail = lazy(() => import('./pages/journey-detail'));
 const Newsletters = lazy(() => import('./pages/newsletters'));
+const NewsletterDetail = lazy(() => import('./pages/newsletters').then((module) => ({ default: module.NewsletterDetail })));
+const NewsletterComposer = lazy(() => import('./pages/newsletter-composer'));
+const Settings = lazy(() => import('./pages/settings'));
 
 interface Screen {
   path: string;
@@ -25,6 +28,7 @@ const NAVIGATION: readonly Screen[] = [
   { path: '/journeys', label: 'Journeys', roles: ['admin', 'marketer'] },
   { path: '/newsletters', label: 'Newsletters', roles: ['admin', 'marketer'] },
   { path: '/inbox', label: 'Sales inbox', roles: ['sales'] },
+  { path: '/settings', label: 'Settings', roles: ['admin'] },
 ];
 
 function screenFor(path: string, role: Role): ReactNode {
@@ -37,6 +41,9 @@ function screenFor(path: string, role: Role): ReactNode {
   if (contact !== null) return <ContactProfile id={contact[1]!} />;
   const journey = /^\/journeys\/([^/]+)$/.exec(path);
   if (journey !== null && role !== 'sales') return <JourneyDetail id={decodeURIComponent(journey[1]!)} />;
+  if (path === '/newsletters/new' && role !== 'sales') return <NewsletterComposer />;
+  const newsletter = /^\/newsletters\/([0-9a-f-]{36})$/.exec(path);
+  if (newsletter !== null && role !== 'sales') return <NewsletterDetail id={newsletter[1]!} />;
   const allowed = NAVIGATION.find((screen) => screen.path === path);
   if (allowed === undefined) return <p className="empty">No such screen. <Link to={home}>Go back</Link></p>;
   if (!allowed.roles.includes(role)) return <p className="error" role="alert">Your role ({role}) cannot open {allowed.label}.</p>;
@@ -49,6 +56,8 @@ function screenFor(path: string, role: Role): ReactNode {
       return <Journeys />;
     case '/newsletters':
       return <Newsletters />;
+    case '/settings':
+      return <Settings />;
     default:
       return <Inbox />;
   }
