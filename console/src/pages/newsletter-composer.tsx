@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { AudienceSegment, NewsletterSchedule, type TraitCondition } from '../../../domain/newsletter';
 import { LifecycleStage } from '../../../domain/scoring/lifecycle';
@@ -95,6 +95,7 @@ type ScheduleKind = 'now' | 'at' | 'local-time';
 
 export default function NewsletterComposer() {
   const templates = useTemplateNames();
+  const queries = useQueryClient();
   const [name, setName] = useState('');
   const [template, setTemplate] = useState('newsletter-digest');
   const [topic, setTopic] = useState('newsletter');
@@ -138,6 +139,8 @@ export default function NewsletterComposer() {
         ...(rate.trim() === '' ? {} : { ratePerSecond: Number(rate) }),
       };
       const created = unwrap(await api.POST('/v1/newsletters', { body }));
+      // The list read before this one was made must not be shown as if it were current.
+      await queries.invalidateQueries({ queryKey: ['newsletters'] });
       if (send) await sendAndOpen(created.id);
       else navigate(`/newsletters/${created.id}`);
     } catch (error) {
