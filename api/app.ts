@@ -28,6 +28,7 @@ import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
 import { createCouponService } from './coupons.service.js';
 import { registerCouponRoutes } from './routes/coupons.js';
+import { registerApiKeyRoutes } from './routes/api-keys.js';
 
 export type ApiInstance = FastifyInstance<
   RawServerDefault,
@@ -114,6 +115,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
   registerCouponRoutes(app, { db: deps.db, auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
   registerConsoleRoutes(app, { consoleAuth, auth });
+  registerApiKeyRoutes(app, { db: deps.db, auth });
   await registerConsoleStatic(app);
   await journeys.seedTemplates();
   await templates.seedBuiltIns();

@@ -53,9 +53,16 @@ const DEFAULT_LIMITS: LoginLimits = { perAddress: 5, perIp: 20, windowMs: 15 * 6
 // Admin-level routes a marketer may not call: people, settings and erasure stay with admins.
 // Keyed by method and route pattern, as Fastify names the route that matched.
 const ADMIN_ONLY_ROUTES = new Set([
+  'GET /v1/scoring-model',
   'PUT /v1/scoring-model',
+  'GET /v1/scoring-model/rescores/:version',
+  'GET /v1/handoff/routing-rules',
   'PUT /v1/handoff/routing-rules',
+  'GET /v1/sales/reps',
   'PUT /v1/sales/reps/:email',
+  'GET /v1/api-keys',
+  'POST /v1/api-keys',
+  'POST /v1/api-keys/:id/revoke',
   'DELETE /v1/contacts/:id',
   'GET /console/api/users',
   'POST /console/api/users',

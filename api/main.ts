@@ -29,7 +29,7 @@ try {
   await app.listen({ port: config.PORT, host: config.HOST });
   await ensureStageReview(temporal, config.TEMPORAL_TASK_QUEUE);
   // In the API, the process that writes events: its start-up makes their partitions (db/event-partitions.ts).
-  const partitions = startPartitionMaintenance(db, { retentionDays: config.EVENT_RETENTION_DAYS, messageIdRetentionDays: config.MESSAGE_ID_RETENTION_DAYS }, app.log);
+  const partitions = startPartitionMaintenance(engine.db, { retentionDays: config.EVENT_RETENTION_DAYS, messageIdRetentionDays: config.MESSAGE_ID_RETENTION_DAYS }, app.log);
   const stop = async () => {
     await partitions.stop();
     await app.close();

@@ -163,3 +163,28 @@ export async function recipientCounts(db: Db, newsletterId: string): Promise<New
   // A deferred recipient keeps its deferral reason while queued; queued counts ignore it.
   return countsFromRows(rows);
 }
+
+/**
+ * A page of newsletters, newest first, after a keyset cursor on (created_at, id): a list that grows
+ * by one row a send never needs OFFSET.
+ */
+export async function listNewsletters(db: Db, page: { after: { createdAt: Date; id: string } | null; limit: number }) {
+  let query = db.selectFrom('newsletters').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit);
+  const after = page.after;
+  if (after !== null) {
+    query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+  }
+  return query.execute();
+}
+
+/** The counts of several newsletters in one grouped query (a list page), each as recipientCounts answers it. */
+export async function recipientCountsOf(db: Db, newsletterIds: readonly string[]): Promise<Map<string, NewsletterCounts>> {
+  if (newsletterIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('newsletter_recipients')
+    .select(['newsletter_id', 'status', 'reason', sql<number>`count(*)::int`.as('count')])
+    .where('newsletter_id', 'in', newsletterIds)
+    .groupBy(['newsletter_id', 'status', 'reason'])
+    .execute();
+  return new Map(newsletterIds.map((id) => [id, countsFromRows(rows.filter((row) => row.newsletter_id === id))]));
+}

@@ -2,7 +2,6 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import { createNewsletter, findNewsletter, recipientCounts, scheduleDraft } from '../../db/newsletter.repository.js';
-import { audienceSize } from '../../db/audience.queries.js';
 import { findCampaign } from '../../db/coupon-campaign.repository.js';
 import { CampaignId } from '../../domain/coupons.js';
 import type { ScoringModelStore } from '../../db/scoring.repository.js';
@@ -15,6 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
 import { ErrorResponse, HttpError } from '../errors.js';
+import { createNewsletterService } from '../newsletters.service.js';
 
 const CreateNewsletter = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -37,7 +37,7 @@ const Counts = z.object({ total: z.number(), queued: z.number(), sent: z.number(
  */
 const PROGRESS_QUERY_MS = 2_000;
 
-const NewsletterView = z.object({
+const NewsletterSummary = z.object({
   id: z.string(),
   name: z.string(),
   template: z.string(),
@@ -48,15 +48,26 @@ const NewsletterView = z.object({
   couponCampaign: z.string().nullable(),
   status: z.enum(NEWSLETTER_STATUSES),
   counts: Counts.describe('from the recipients table: every recipient is in exactly one bucket'),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+const NewsletterView = NewsletterSummary.extend({
   progress: z
     .object({ status: z.string(), counts: Counts, nextSendAt: z.string().nullable() })
     .nullable()
     .describe(`the broadcast workflow’s own view, while it runs; null when it does not answer within ${PROGRESS_QUERY_MS / 1000} s (a busy worker): counts still answer`),
   workflowId: z.string(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
 });
+
+const ListQuery = z.object({
+  after: z.string().max(200).optional().describe('the nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+const NewsletterPage = z.object({ newsletters: z.array(NewsletterSummary).describe('newest first'), nextCursor: z.string().nullable() });
+
+const AudienceQuestion = z.strictObject({ topic: CreateNewsletter.shape.topic, audience: AudienceSegment.default({}) });
 
 const Created = NewsletterView.extend({ audienceSize: z.number().describe('contacts matching the audience now') });
 
@@ -84,10 +95,9 @@ export function registerNewsletterRoutes(
     }
   }
 
-  async function view(id: string, log: FastifyBaseLogger): Promise<z.infer<typeof NewsletterView>> {
-    const row = await existing(id);
-    const workflowId = newsletterWorkflowId(row.id);
-    const progress = RUNNING.has(row.status) ? await progressOf(workflowId, log) : null;
+  const service = createNewsletterService(deps);
+
+  function summaryOf(row: NonNullable<Awaited<ReturnType<typeof findNewsletter>>>, counts: z.infer<typeof Counts>): z.infer<typeof NewsletterSummary> {
     return {
       id: row.id,
       name: row.name,
@@ -98,14 +108,37 @@ export function registerNewsletterRoutes(
       ratePerSecond: row.rate_per_second,
       couponCampaign: row.coupon_campaign_id,
       status: row.status,
-      counts: await recipientCounts(deps.db, row.id),
-      progress,
-      workflowId,
+      counts,
       createdAt: row.created_at.toISOString(),
       startedAt: row.started_at?.toISOString() ?? null,
       finishedAt: row.finished_at?.toISOString() ?? null,
     };
   }
+
+  async function view(id: string, log: FastifyBaseLogger): Promise<z.infer<typeof NewsletterView>> {
+    const row = await existing(id);
+    const workflowId = newsletterWorkflowId(row.id);
+    const progress = RUNNING.has(row.status) ? await progressOf(workflowId, log) : null;
+    return { ...summaryOf(row, await recipientCounts(deps.db, row.id)), progress, workflowId };
+  }
+
+  app.get(
+    '/v1/newsletters',
+    { onRequest: admin, schema: { summary: 'Newsletters, newest first, with their counts; paginated by cursor', tags: ['newsletters'], querystring: ListQuery, response: { 200: NewsletterPage, ...errors } } },
+    async (request) => {
+      const page = await service.list(request.query);
+      return { newsletters: page.newsletters.map(({ row, counts }) => summaryOf(row, counts)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/v1/newsletters/audience-size',
+    {
+      onRequest: admin,
+      schema: { summary: 'How many contacts a segment and topic reach now (the composer’s live count); nothing is stored', tags: ['newsletters'], body: AudienceQuestion, response: { 200: z.object({ size: z.number() }), ...errors } },
+    },
+    async (request) => ({ size: await service.audienceSize({ segment: request.body.audience, topic: request.body.topic }) }),
+  );
 
   app.post(
     '/v1/newsletters',
@@ -126,7 +159,7 @@ export function registerNewsletterRoutes(
         return reply.status(400).send({ error: 'invalid_request', message: `couponCampaign: no coupon campaign "${body.couponCampaign}"`, issues: [{ path: 'couponCampaign', message: 'no such coupon campaign' }] });
       }
       const row = await createNewsletter(deps.db, body);
-      const size = await audienceSize(deps.db, { segment: body.audience, topic: body.topic }, await deps.models.active(), new Date());
+      const size = await service.audienceSize({ segment: body.audience, topic: body.topic });
       return reply.status(201).send({ ...(await view(row.id, request.log)), audienceSize: size });
     },
   );

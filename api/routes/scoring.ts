@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import { activateScoringModel, latestModelVersion, type ScoringModelStore } from '../../db/scoring.repository.js';
@@ -7,9 +7,18 @@ import { rescoreWorkflowId } from '../../workflows/ids.js';
 import type { rescoreWorkflow } from '../../workflows/rescore.workflow.js';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
-import { ErrorResponse } from '../errors.js';
+import { ErrorResponse, HttpError } from '../errors.js';
 
 const ModelDocument = z.record(z.string(), z.unknown());
+
+const Rescore = z.object({
+  modelId: z.string(),
+  version: z.number(),
+  rescoreWorkflowId: z.string(),
+  status: z.enum(['running', 'completed', 'failed']).describe('failed also covers a re-score superseded by a newer version'),
+  rescored: z.number().nullable().describe('contacts re-scored, once completed'),
+  contacts: z.number().describe('contacts there are to re-score'),
+});
 
 export function registerScoringRoutes(
   app: ApiInstance,
@@ -21,6 +30,31 @@ export function registerScoringRoutes(
     '/v1/scoring-model',
     { onRequest: admin, schema: { summary: 'The active scoring model', tags: ['scoring'], response: { 200: ModelDocument, 401: ErrorResponse, 403: ErrorResponse } } },
     async () => (await deps.models.active()).model,
+  );
+
+  app.get(
+    '/v1/scoring-model/rescores/:version',
+    {
+      onRequest: admin,
+      schema: { summary: 'Where the re-score after publishing this version of the active model stands', tags: ['scoring'], params: z.object({ version: z.coerce.number().int().positive() }), response: { 200: Rescore, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse } },
+    },
+    async (request) => {
+      const { id } = await deps.models.active();
+      const workflowId = rescoreWorkflowId(id, request.params.version);
+      const handle = deps.temporal.workflow.getHandle<typeof rescoreWorkflow>(workflowId);
+      let described;
+      try {
+        described = await handle.describe();
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `no re-score of ${id} v${request.params.version}`);
+        throw error;
+      }
+      const name = described.status.name;
+      const status: z.infer<typeof Rescore>['status'] = name === 'RUNNING' || name === 'CONTINUED_AS_NEW' ? 'running' : name === 'COMPLETED' ? 'completed' : 'failed';
+      const rescored = status === 'completed' ? (await handle.result()).rescored : null;
+      const contacts = await deps.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('count')).where('merged_into', 'is', null).executeTakeFirstOrThrow();
+      return { modelId: id, version: request.params.version, rescoreWorkflowId: workflowId, status, rescored, contacts: Number(contacts.count) };
+    },
   );
 
   app.put(

@@ -13,6 +13,9 @@ const Journeys = lazy(() => import('./pages/journeys'));
 const JourneyDetail = lazy(() => import('./pages/journey-detail'));
 const Newsletters = lazy(() => import('./pages/newsletters'));
 const Templates = lazy(() => import('./pages/templates'));
+const NewsletterDetail = lazy(() => import('./pages/newsletters').then((module) => ({ default: module.NewsletterDetail })));
+const NewsletterComposer = lazy(() => import('./pages/newsletter-composer'));
+const Settings = lazy(() => import('./pages/settings'));
 
 interface Screen {
   path: string;
@@ -27,6 +30,7 @@ const NAVIGATION: readonly Screen[] = [
   { path: '/newsletters', label: 'Newsletters', roles: ['admin', 'marketer'] },
   { path: '/templates', label: 'Templates', roles: ['admin', 'marketer'] },
   { path: '/inbox', label: 'Sales inbox', roles: ['sales'] },
+  { path: '/settings', label: 'Settings', roles: ['admin'] },
 ];
 
 function screenFor(path: string, role: Role): ReactNode {
@@ -41,6 +45,9 @@ function screenFor(path: string, role: Role): ReactNode {
   if (journey !== null && role !== 'sales') return <JourneyDetail id={decodeURIComponent(journey[1]!)} />;
   const template = /^\/templates\/([^/]+)$/.exec(path);
   if (template !== null && role !== 'sales') return <Templates name={decodeURIComponent(template[1]!)} />;
+  if (path === '/newsletters/new' && role !== 'sales') return <NewsletterComposer />;
+  const newsletter = /^\/newsletters\/([0-9a-f-]{36})$/.exec(path);
+  if (newsletter !== null && role !== 'sales') return <NewsletterDetail id={newsletter[1]!} />;
   const allowed = NAVIGATION.find((screen) => screen.path === path);
   if (allowed === undefined) return <p className="empty">No such screen. <Link to={home}>Go back</Link></p>;
   if (!allowed.roles.includes(role)) return <p className="error" role="alert">Your role ({role}) cannot open {allowed.label}.</p>;
@@ -55,6 +62,8 @@ function screenFor(path: string, role: Role): ReactNode {
       return <Newsletters />;
     case '/templates':
       return <Templates />;
+    case '/settings':
+      return <Settings />;
     default:
       return <Inbox />;
   }

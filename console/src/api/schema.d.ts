@@ -1834,6 +1834,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/scoring-model/rescores/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the re-score after publishing this version of the active model stands */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            modelId: string;
+                            version: number;
+                            rescoreWorkflowId: string;
+                            /**
+                             * @description failed also covers a re-score superseded by a newer version
+                             * @enum {string}
+                             */
+                            status: "running" | "completed" | "failed";
+                            /** @description contacts re-scored, once completed */
+                            rescored: number | null;
+                            /** @description contacts there are to re-score */
+                            contacts: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sales/reps/{email}": {
         parameters: {
             query?: never;
@@ -3539,7 +3638,143 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Newsletters, newest first, with their counts; paginated by cursor */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the nextCursor of the previous page */
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description newest first */
+                            newsletters: {
+                                id: string;
+                                name: string;
+                                template: string;
+                                topic: string;
+                                audience: {
+                                    [key: string]: unknown;
+                                };
+                                schedule: {
+                                    [key: string]: unknown;
+                                };
+                                ratePerSecond: number | null;
+                                couponCampaign: string | null;
+                                /** @enum {string} */
+                                status: "draft" | "scheduled" | "sending" | "paused" | "cancelled" | "completed";
+                                /** @description from the recipients table: every recipient is in exactly one bucket */
+                                counts: {
+                                    total: number;
+                                    queued: number;
+                                    sent: number;
+                                    skipped: {
+                                        [key: string]: number;
+                                    };
+                                    failed: number;
+                                };
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Create a newsletter (a draft): template, audience, schedule */
         post: {
@@ -3675,6 +3910,9 @@ export interface paths {
                                 };
                                 failed: number;
                             };
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
                             /** @description the broadcast workflow’s own view, while it runs; null when it does not answer within 2 s (a busy worker): counts still answer */
                             progress: {
                                 status: string;
@@ -3690,11 +3928,184 @@ export interface paths {
                                 nextSendAt: string | null;
                             } | null;
                             workflowId: string;
-                            createdAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
                             /** @description contacts matching the audience now */
                             audienceSize: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/newsletters/audience-size": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How many contacts a segment and topic reach now (the composer’s live count); nothing is stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the subscription topic recipients must belong to
+                         * @default newsletter
+                         */
+                        topic?: string;
+                        /**
+                         * @description contacts matching every condition
+                         * @default {}
+                         */
+                        audience?: {
+                            /** @description any of these lifecycle stages */
+                            stages?: ("visitor" | "lead" | "mql" | "sql" | "customer" | "loyal" | "advocate")[];
+                            /** @description engagement score range, decayed to the send time */
+                            score?: {
+                                min?: number;
+                                max?: number;
+                            };
+                            traits?: ({
+                                name: string;
+                                /** @enum {string} */
+                                op: "equals";
+                                value: string | number | boolean;
+                            } | {
+                                name: string;
+                                /** @enum {string} */
+                                op: "in";
+                                values: (string | number | boolean)[];
+                            } | {
+                                name: string;
+                                /** @enum {string} */
+                                op: "exists";
+                            } | {
+                                name: string;
+                                /** @enum {string} */
+                                op: "absent";
+                            } | {
+                                name: string;
+                                /** @enum {string} */
+                                op: "gte";
+                                value: number;
+                            } | {
+                                name: string;
+                                /** @enum {string} */
+                                op: "lte";
+                                value: number;
+                            })[];
+                            lastActivity?: {
+                                /** @description active in the last N days */
+                                withinDays?: number;
+                                /** @description inactive for at least N days (re-engagement) */
+                                notWithinDays?: number;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
                         };
                     };
                 };
@@ -3836,6 +4247,9 @@ export interface paths {
                                 };
                                 failed: number;
                             };
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
                             /** @description the broadcast workflow’s own view, while it runs; null when it does not answer within 2 s (a busy worker): counts still answer */
                             progress: {
                                 status: string;
@@ -3851,9 +4265,6 @@ export interface paths {
                                 nextSendAt: string | null;
                             } | null;
                             workflowId: string;
-                            createdAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
                         };
                     };
                 };
@@ -3999,6 +4410,9 @@ export interface paths {
                                 };
                                 failed: number;
                             };
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
                             /** @description the broadcast workflow’s own view, while it runs; null when it does not answer within 2 s (a busy worker): counts still answer */
                             progress: {
                                 status: string;
@@ -4014,9 +4428,6 @@ export interface paths {
                                 nextSendAt: string | null;
                             } | null;
                             workflowId: string;
-                            createdAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
                         };
                     };
                 };
@@ -4160,6 +4571,9 @@ export interface paths {
                                 };
                                 failed: number;
                             };
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
                             /** @description the broadcast workflow’s own view, while it runs; null when it does not answer within 2 s (a busy worker): counts still answer */
                             progress: {
                                 status: string;
@@ -4175,9 +4589,6 @@ export interface paths {
                                 nextSendAt: string | null;
                             } | null;
                             workflowId: string;
-                            createdAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
                         };
                     };
                 };
@@ -4321,6 +4732,9 @@ export interface paths {
                                 };
                                 failed: number;
                             };
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
                             /** @description the broadcast workflow’s own view, while it runs; null when it does not answer within 2 s (a busy worker): counts still answer */
                             progress: {
                                 status: string;
@@ -4336,9 +4750,6 @@ export interface paths {
                                 nextSendAt: string | null;
                             } | null;
                             workflowId: string;
-                            createdAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
                         };
                     };
                 };
@@ -4482,6 +4893,9 @@ export interface paths {
                                 };
                                 failed: number;
                             };
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
                             /** @description the broadcast workflow’s own view, while it runs; null when it does not answer within 2 s (a busy worker): counts still answer */
                             progress: {
                                 status: string;
@@ -4497,9 +4911,6 @@ export interface paths {
                                 nextSendAt: string | null;
                             } | null;
                             workflowId: string;
-                            createdAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
                         };
                     };
                 };
@@ -10406,6 +10817,329 @@ export interface paths {
                 };
                 /** @description Default Response */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys, revoked ones too, without their secret (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "write" | "admin" | "sales" | "shop";
+                                /** @description the first 12 characters: enough to tell keys apart, useless to authenticate */
+                                prefix: string;
+                                owner: string | null;
+                                allowedOrigins: string[] | null;
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                                revokedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API key: the answer holds the key, shown once (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        role: "write" | "admin" | "sales" | "shop";
+                        /** @description the rep or team of a sales key */
+                        owner?: string;
+                        /** @description web pages a write key may send from */
+                        allowedOrigins?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description shown this once: only its SHA-256 is stored */
+                            key: string;
+                            prefix: string;
+                            /** @enum {string} */
+                            role: "write" | "admin" | "sales" | "shop";
+                            name: string;
+                            allowedOrigins: string[] | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an API key (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
