@@ -238,7 +238,7 @@ export async function benchJourneys(options: { starts?: number; recipients?: num
           name: `journey runs through a send node, ${starts.toLocaleString('en')} entering together`,
           value: round(journeyRate),
           unit: 'runs/s',
-          baseline: { name: 'the newsletter above, same worker and sink', value: round(newsletterRate) },
+          baseline: { name: 'newsletter recipients/s above, same worker and sink', value: round(newsletterRate) },
           ratio: ratioOf(journeyRate, newsletterRate),
           target: { op: '>=', value: 500 },
           notes:
