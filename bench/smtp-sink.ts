@@ -25,6 +25,9 @@ interface CountMessage {
   type: 'count';
   messages: number;
   bytes: number;
+  /** Distinct `X-Relance-Email-Id` headers seen, and messages whose id had been seen before. */
+  emailIds: number;
+  duplicates: number;
   /** CPU time the sink process has used so far (user + system), in µs. */
   cpuMicros: number;
 }
@@ -34,19 +37,26 @@ export interface SmtpSink {
   url: string;
   port: number;
   /** Messages (and bytes, in drain mode) the sink has accepted so far, and the CPU it used. */
-  count(): Promise<{ messages: number; bytes: number; cpuMicros: number }>;
+  count(): Promise<{ messages: number; bytes: number; emailIds: number; duplicates: number; cpuMicros: number }>;
   stop(): Promise<void>;
 }
 
 interface LocalSink {
   port: number;
-  count(): { messages: number; bytes: number };
+  count(): { messages: number; bytes: number; emailIds: number; duplicates: number };
   stop(): Promise<void>;
 }
+
+// The e-mail's id as the send path writes it in the header block (never folded: 32 hex digits).
+const EMAIL_ID_HEADER = /^X-Relance-Email-Id:\s*(\S+)/im;
+const HEADER_END = '\r\n\r\n';
 
 async function startDrainSink(delayMs = 0): Promise<LocalSink> {
   let messages = 0;
   let bytes = 0;
+  // Every id seen, so a bench can show each e-mail arrived once (what exactly-once promises).
+  const seenIds = new Set<string>();
+  let duplicates = 0;
   const answer = (callback: () => void) => (delayMs > 0 ? setTimeout(callback, delayMs) : callback());
   const server = new SMTPServer({
     authOptional: true,
@@ -62,8 +72,20 @@ async function startDrainSink(delayMs = 0): Promise<LocalSink> {
       answer(callback);
     },
     onData(stream, _session, callback) {
+      // Only the header block is looked at, and only until it ends: the body is drained unread.
+      let head: string | undefined = '';
       stream.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
+        if (head === undefined) return;
+        head += chunk.toString('latin1', 0, Math.min(chunk.length, 16_384));
+        const end = head.indexOf(HEADER_END);
+        if (end < 0 && head.length < 16_384) return;
+        const id = EMAIL_ID_HEADER.exec(end < 0 ? head : head.slice(0, end))?.[1];
+        if (id !== undefined) {
+          if (seenIds.has(id)) duplicates++;
+          else seenIds.add(id);
+        }
+        head = undefined;
       });
       stream.on('end', () => {
         messages++;
@@ -80,7 +102,7 @@ async function startDrainSink(delayMs = 0): Promise<LocalSink> {
   });
   return {
     port: (server.server.address() as AddressInfo).port,
-    count: () => ({ messages, bytes }),
+    count: () => ({ messages, bytes, emailIds: seenIds.size, duplicates }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -90,7 +112,7 @@ async function startCatcherSink(): Promise<LocalSink> {
   const catcher = await startSmtpCatcher({ capacity: 1_000_000 });
   return {
     port: catcher.port,
-    count: () => ({ messages: catcher.messages().length, bytes: 0 }),
+    count: () => ({ messages: catcher.messages().length, bytes: 0, emailIds: 0, duplicates: 0 }),
     stop: () => catcher.stop(),
   };
 }
@@ -154,8 +176,8 @@ export async function startSmtpSink(mode: SinkMode = 'drain', options: { delayMs
     async count() {
       const reply = next('count');
       child.send('count');
-      const { messages, bytes, cpuMicros } = await reply;
-      return { messages, bytes, cpuMicros };
+      const { messages, bytes, emailIds, duplicates, cpuMicros } = await reply;
+      return { messages, bytes, emailIds, duplicates, cpuMicros };
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -242,6 +242,31 @@ export const SCENARIOS: Scenario[] = [
   }),
   scenario({
     workflowType: 'journeyWorkflow',
+    // Recorded after the `journey-local-steps` patch: visits and e-mails as local activities (markers).
+    scenario: 'local-steps-mid-wait',
+    workflowId: journeyWorkflowId('inbound-nurture', contactId(303)),
+    args: [
+      {
+        journeyId: 'inbound-nurture',
+        version: 1,
+        definition: await loadJourneyTemplate('inbound-nurture'),
+        contactId: contactId(303),
+        entryEvent: { eventId: '9201', type: 'form_submitted', properties: { form: 'guide' } },
+      },
+    ],
+    activities: {
+      recordJourneyVisit: async () => undefined,
+      sendEmail: async (input) => ({ status: 'sent', emailId: emailIdFor(input.cause) }),
+    },
+    outcome: 'running',
+    drive: async ({ env, handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await env.sleep('3 days');
+      await eventsReached(handle, 'timerStartedEventAttributes', 2);
+    },
+  }),
+  scenario({
+    workflowType: 'journeyWorkflow',
     scenario: 'abandoned-cart-completed',
     workflowId: journeyWorkflowId('abandoned-cart', contactId(302), 'c-302'),
     args: [

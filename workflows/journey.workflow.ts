@@ -1,4 +1,4 @@
-import { ActivityFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { createJourneyRun, NODES_PER_EXECUTION } from './journey-interpreter.js';
 import {
@@ -24,6 +24,23 @@ const { recordJourneyVisit, setJourneyStatus, loadContactFacts, setContactStage,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 
+// The two steps every send node takes, run as local activities in the worker that runs the workflow:
+// no activity task goes through the Temporal server, and a node's visit, e-mail and visit complete
+// in one workflow task instead of five (bench/journeys.bench.ts; docs/BENCHMARKS.md, journeys).
+// Exactly-once does not rest on the activity kind: a local activity re-run after a worker died
+// finds the visit's row (on conflict do nothing) and the e-mail's outbox row (`sending` or `sent`,
+// claimed at the SMTP commit point), and the consent, suppression and budget checks are read in
+// sendEmail right before the send either way. Same timeouts and retries as the remote ones; a
+// retry beyond a minute waits on a timer in the history, as local activities do.
+const localSteps = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const localVisits = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 // A partner's endpoint can be down for a while, but not forever: after about a day of attempts
 // the node is recorded as skipped and the contact moves on.
 const { callWebhook } = proxyActivities<Activities>({
@@ -40,6 +57,10 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
   const cause = (nodeId: string, visit: number) => `${info.workflowId}/${info.firstExecutionRunId}/${nodeId}/${visit}`;
   // Settles once the last status change is written; set before the run can finish.
   let statusSync: Promise<void> = Promise.resolve();
+  // Asked before the first command: a run recorded before local steps replays with activities throughout.
+  const local = patched('journey-local-steps');
+  const record = local ? localVisits.recordJourneyVisit : recordJourneyVisit;
+  const send = local ? localSteps.sendEmail : sendEmail;
 
   const journey = createJourneyRun(input, {
     now: () => Date.now(),
@@ -50,7 +71,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     finished: () => statusSync,
     effects: {
       recordVisit: ({ nodeId, visit, outcome, at, status, startedAt }) =>
-        recordJourneyVisit({
+        record({
           workflowId: info.workflowId,
           runId: info.firstExecutionRunId,
           journeyId: input.journeyId,
@@ -65,7 +86,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
           startedAt,
         }),
       sendEmail: ({ nodeId, visit, node, data }) =>
-        sendEmail({
+        send({
           cause: cause(nodeId, visit),
           contactId: input.contactId,
           template: node.template,
