@@ -23,6 +23,8 @@ export type TraitCondition = z.infer<typeof TraitCondition>;
  * Who receives a newsletter, evaluated when the send starts. Every condition must hold; an empty
  * segment is everyone subscribed to the newsletter's topic.
  */
+const MAX_ACTIVITY_DAYS = 36_500;
+
 export const AudienceSegment = z
   .strictObject({
     stages: z.array(LifecycleStage).min(1).optional().describe('any of these lifecycle stages'),
@@ -32,10 +34,12 @@ export const AudienceSegment = z
       .optional()
       .describe('engagement score range, decayed to the send time'),
     traits: z.array(TraitCondition).max(20).optional(),
+    // Bounded to a century: further back than that is before any activity, and a date before year 0
+    // is one neither JavaScript nor PostgreSQL compares.
     lastActivity: z
       .strictObject({
-        withinDays: z.number().int().positive().optional().describe('active in the last N days'),
-        notWithinDays: z.number().int().positive().optional().describe('inactive for at least N days (re-engagement)'),
+        withinDays: z.number().int().positive().max(MAX_ACTIVITY_DAYS).optional().describe('active in the last N days'),
+        notWithinDays: z.number().int().positive().max(MAX_ACTIVITY_DAYS).optional().describe('inactive for at least N days (re-engagement)'),
       })
       .optional(),
   })

@@ -58,6 +58,12 @@ describe('audience segment', () => {
     expect(paths).toEqual(expect.arrayContaining(['stages.0', 'score']));
     expect(result.error?.issues.some((issue) => issue.code === 'unrecognized_keys')).toBe(true);
   });
+
+  it('refuses last-activity windows past a century, which have no date to compare with (the fuzzer sent 250 million days)', () => {
+    const result = AudienceSegment.safeParse({ lastActivity: { withinDays: 250_249_628, notWithinDays: 36_500 } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['lastActivity.withinDays']);
+  });
 });
 
 describe('newsletter counts', () => {
