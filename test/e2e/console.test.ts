@@ -60,6 +60,9 @@ describe('console in a real browser', () => {
         { type: 'identify', userId: 'u-ada', messageId: 'c-1', traits: { email: 'grace@client.fr', firstName: 'Grace', jobTitle: 'CTO', companySize: 300, country: 'FR', company: 'Client SA' } },
         { type: 'page', name: 'Pricing', userId: 'u-ada', messageId: 'c-2', properties: { path: '/pricing' } },
         { type: 'page', name: 'Features', userId: 'u-ada', messageId: 'c-3', properties: { path: '/features' } },
+        // A colleague last seen three weeks ago: the activity filter leaves them out of "last 7 days".
+        { type: 'identify', userId: 'u-linus', messageId: 'c-4', timestamp: new Date(Date.now() - 21 * 86_400_000).toISOString(), traits: { email: 'linus@client.fr', country: 'LU', company: 'Client SA' } },
+        { type: 'page', name: 'Pricing', userId: 'u-linus', messageId: 'c-5', timestamp: new Date(Date.now() - 21 * 86_400_000).toISOString(), properties: { path: '/pricing' } },
       ],
     });
     expect(sent.status).toBe(200);
@@ -82,9 +85,14 @@ describe('console in a real browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
 
     await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
-    await page.getByLabel('Trait').fill('country:FR');
+    await page.getByLabel('Trait').fill('company:Client SA');
     await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'linus@client.fr' }).waitFor();
     await page.getByRole('link', { name: 'grace@client.fr' }).waitFor();
+    await page.getByLabel('Active in the').selectOption({ label: 'last 7 days' });
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'linus@client.fr' }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: 'grace@client.fr' }).count()).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, 'contacts.png'), fullPage: true });
     await page.getByRole('link', { name: 'grace@client.fr' }).click();
 

@@ -12,7 +12,16 @@ interface Filters {
   minScore?: number;
   maxScore?: number;
   trait?: string;
+  activeSince?: string;
 }
+
+// Relative windows, resolved to an instant when the search is applied (the API filters by instant).
+const ACTIVITY_WINDOWS = [
+  { days: 1, label: 'last 24 hours' },
+  { days: 7, label: 'last 7 days' },
+  { days: 30, label: 'last 30 days' },
+  { days: 90, label: 'last 90 days' },
+] as const;
 
 export default function Contacts() {
   const [filters, setFilters] = useState<Filters>({});
@@ -41,7 +50,9 @@ export default function Contacts() {
     }
     setTraitError(undefined);
     const stage = LifecycleStage.safeParse(text('stage'));
-    setFilters({ stage: stage.success ? stage.data : undefined, minScore: number('minScore'), maxScore: number('maxScore'), trait });
+    const activeDays = number('activeWithinDays');
+    const activeSince = activeDays === undefined ? undefined : new Date(Date.now() - activeDays * 86_400_000).toISOString();
+    setFilters({ stage: stage.success ? stage.data : undefined, minScore: number('minScore'), maxScore: number('maxScore'), trait, activeSince });
     setCursors([undefined]);
   }
 
@@ -66,6 +77,17 @@ export default function Contacts() {
         </label>
         <label>
           Trait <input name="trait" placeholder="country:FR" aria-invalid={traitError !== undefined} />
+        </label>
+        <label>
+          Active in the
+          <select name="activeWithinDays" defaultValue="">
+            <option value="">any time</option>
+            {ACTIVITY_WINDOWS.map((window) => (
+              <option key={window.days} value={window.days}>
+                {window.label}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit">Search</button>
         {traitError !== undefined && <span className="field-error">{traitError}</span>}
