@@ -73,7 +73,7 @@ async function requireCampaigns(db: Db, definition: JourneyDefinition): Promise<
   const existing = await existingCampaignIds(db, named.map((n) => n.campaign));
   const missing = named.filter((n) => !existing.has(n.campaign));
   if (missing.length > 0) {
-    throw new InvalidJourneyError(missing.map((n) => ({ nodeId: n.nodeId, reason: `campaign: no coupon campaign "${n.campaign}" (create it with POST /v1/coupon-campaigns)` })));
+    throw new InvalidJourneyError(missing.map((n) => ({ nodeId: n.nodeId, reason: `campaign: no coupon campaign "${n.campaign}" (create it with POST /v1/coupon-campaigns)`, field: 'campaign' })));
   }
 }
 

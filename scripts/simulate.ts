@@ -18,16 +18,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { JourneyDefinition } from '../domain/journeys/definition.js';
 import { validateJourneyDefinition } from '../domain/journeys/graph.js';
-import { mergeTallies, summarizeTally, type SimulationOptions, type SimulationSummary, type SimulationTally } from '../domain/journeys/simulation.js';
+import { mergeTallies, summarizeTally, type SimulationOptions, type SimulationSummary } from '../domain/journeys/simulation.js';
 import { listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
-import {
-  JOURNEY_COHORT_SIMULATION_WORKFLOW_TYPE,
-  journeyCohortSimulationProgressQuery,
-  type JourneyCohortSimulationInput,
-  type JourneyCohortSimulationProgress,
-  type JourneyCohortSimulationResult,
-} from '../workflows/journey-simulation.contract.js';
-import type { journeyCohortSimulationWorkflow } from '../workflows/journey-simulation.workflow.js';
+import type { JourneyCohortSimulationProgress, JourneyCohortSimulationResult } from '../workflows/journey-simulation.contract.js';
+import { DRY_RUN_DEFAULTS, emailsIn, endedIn, readCohorts, startCohorts } from '../orchestration/journey-dry-run.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureTemporalTestServer } from './temporal-tools.js';
 import { progressBar, UsageError } from './cli/command.js';
@@ -59,15 +53,15 @@ export function parseArguments(argv: readonly string[]): Arguments {
   };
   const journey = positional[0];
   if (journey === undefined) throw new Error('usage: npm run relance -- simulate <template name | journey.json> [--contacts 1000] [--days 30]');
-  const days = number('days', 30, (v) => Number.isInteger(v) && v > 0 && v <= 366);
+  const days = number('days', DRY_RUN_DEFAULTS.days, (v) => Number.isInteger(v) && v > 0 && v <= 366);
   return {
     journey,
-    contacts: number('contacts', 1000, (v) => Number.isInteger(v) && v > 0 && v <= 100_000),
+    contacts: number('contacts', DRY_RUN_DEFAULTS.contacts, (v) => Number.isInteger(v) && v > 0 && v <= 100_000),
     days,
-    seed: number('seed', 1, Number.isInteger),
-    eventProbability: number('event-probability', 0.3, (v) => v >= 0 && v <= 1),
+    seed: number('seed', DRY_RUN_DEFAULTS.seed, Number.isInteger),
+    eventProbability: number('event-probability', DRY_RUN_DEFAULTS.eventProbability, (v) => v >= 0 && v <= 1),
     entryWindowDays: number('entry-days', Math.min(7, days), (v) => v > 0),
-    stepHours: number('step-hours', 1, (v) => v > 0 && v <= 24),
+    stepHours: number('step-hours', DRY_RUN_DEFAULTS.stepHours, (v) => v > 0 && v <= 24),
   };
 }
 
@@ -83,18 +77,6 @@ export async function loadDefinition(journey: string): Promise<JourneyDefinition
   const result = validateJourneyDefinition(JSON.parse(await readFile(journey, 'utf8')));
   if (!result.ok) throw new Error(`${journey}: ${result.issues.map((issue) => `${issue.nodeId}: ${issue.reason}`).join('; ')}`);
   return result.definition;
-}
-
-/** Contacts per cohort workflow: few enough workflow tasks, each task's work and history small. */
-const COHORT_SIZE = 2_500;
-
-/** Splits `total` contacts into near-equal cohorts of at most `size`. */
-export function cohortsOf(total: number, size: number): { first: number; count: number }[] {
-  const cohorts = Math.max(1, Math.ceil(total / size));
-  return Array.from({ length: cohorts }, (_, index) => {
-    const first = Math.floor((index * total) / cohorts);
-    return { first, count: Math.floor(((index + 1) * total) / cohorts) - first };
-  });
 }
 
 export interface SimulationRuntime {
@@ -131,38 +113,24 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
       const day = Math.min(args.days, Math.floor((atMs - startMs) / DAY_MS));
       output.progress(`\r${progressBar((atMs - startMs) / (endMs - startMs))} day ${day}/${args.days}  ended ${endedCount}/${args.contacts}  e-mails ${emails}`);
     };
-    const cohorts = cohortsOf(args.contacts, runtime.cohortSize ?? COHORT_SIZE);
     const results = await worker.runUntil(async () => {
-      const handles = await Promise.all(
-        cohorts.map(({ first, count }, index) => {
-          const input: JourneyCohortSimulationInput = { definition, options, startMs, stepMs: args.stepHours * 3_600_000, first, count };
-          return env.client.workflow.start<typeof journeyCohortSimulationWorkflow>(JOURNEY_COHORT_SIMULATION_WORKFLOW_TYPE, { taskQueue, workflowId: `${taskQueue}-cohort-${index}`, args: [input] });
-        }),
-      );
+      const handles = await startCohorts(env.client, {
+        definition,
+        options,
+        startMs,
+        stepMs: args.stepHours * 3_600_000,
+        taskQueue,
+        workflowIdPrefix: taskQueue,
+        ...(runtime.cohortSize === undefined ? {} : { cohortSize: runtime.cohortSize }),
+      });
       const done = new Map<number, JourneyCohortSimulationResult>();
       const latest = new Map<number, JourneyCohortSimulationProgress>();
       let watching = true;
       const watcher = (async () => {
         while (watching) {
           await new Promise((resolve) => setTimeout(resolve, 250));
-          await Promise.all(
-            handles.map(async (handle, index) => {
-              if (done.has(index)) return;
-              // A query of a finished cohort would replay its whole history: ask only running ones.
-              if ((await handle.describe()).status.name !== 'RUNNING') return;
-              const progress = await handle.query(journeyCohortSimulationProgressQuery).catch(() => undefined);
-              if (progress !== undefined) latest.set(index, progress);
-            }),
-          ).catch(() => undefined);
-          const running = [...latest].filter(([index]) => !done.has(index)).map(([, progress]) => progress);
-          if (watching && running.length > 0) {
-            const finished = [...done.values()];
-            show(
-              Math.min(...running.map((progress) => progress.atMs)),
-              running.reduce((sum, progress) => sum + progress.ended, 0) + finished.reduce((sum, result) => sum + ended(result.tally), 0),
-              running.reduce((sum, progress) => sum + progress.emails, 0) + finished.reduce((sum, result) => sum + emailCount(result.tally), 0),
-            );
-          }
+          const progress = await readCohorts(handles, done, latest).catch(() => undefined);
+          if (watching && progress?.atMs !== undefined) show(progress.atMs, progress.ended, progress.emails);
         }
       })();
       try {
@@ -176,16 +144,13 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
       return [...done.values()];
     });
     const tally = mergeTallies(results.map((result) => result.tally));
-    show(endMs, ended(tally), emailCount(tally));
+    show(endMs, endedIn(tally), emailsIn(tally));
     output.progress('\n');
     return summarizeTally(tally, args.contacts, args.days);
   } finally {
     if (ownEnv) await env.teardown();
   }
 }
-
-const ended = (tally: SimulationTally) => Object.values(tally.outcomes).reduce((sum, count) => sum + count, 0);
-const emailCount = (tally: SimulationTally) => Object.values(tally.emails).reduce((sum, perDay) => sum + Object.values(perDay).reduce((total, count) => total + count, 0), 0);
 
 export function formatSummary(journey: string, summary: SimulationSummary, elapsedMs: number): string {
   const lines = [`Simulated ${summary.contacts} contacts × ${summary.days} days of "${journey}" in ${(elapsedMs / 1000).toFixed(1)} s`, '', 'Paths taken:'];

@@ -18,7 +18,8 @@ const InvalidJourneyResponse = z.object({
     z.object({
       nodeId: z.string().describe('the node the problem is in, or "(journey)"'),
       reason: z.string(),
-      path: z.string().describe('the field, e.g. definition.nodes.reminder'),
+      field: z.string().optional().describe('the field inside the node (or the journey) at fault, e.g. wait.duration'),
+      path: z.string().describe('the field in the body, e.g. definition.nodes.reminder.wait.duration'),
       message: z.string(),
     }),
   ),
@@ -95,7 +96,7 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
       if (!(error instanceof InvalidJourneyError)) throw error;
       const issues = error.issues.map((issue) => ({
         ...issue,
-        path: issue.nodeId === JOURNEY_LEVEL ? error.field : error.field === 'nodeMap' ? `nodeMap.${issue.nodeId}` : `definition.nodes.${issue.nodeId}`,
+        path: [issue.nodeId === JOURNEY_LEVEL ? error.field : error.field === 'nodeMap' ? `nodeMap.${issue.nodeId}` : `definition.nodes.${issue.nodeId}`, ...(issue.field === undefined ? [] : [issue.field])].join('.'),
         message: issue.reason,
       }));
       reply.status(400).send({ error: 'invalid_journey', message: error.message, issues });

@@ -293,4 +293,6 @@ export interface DefinitionIssue {
   /** The node the problem is in, or `(journey)` for the journey as a whole. */
   nodeId: string;
   reason: string;
+  /** The field inside the node (`wait.duration`) or the journey (`entry.event`), when one field is at fault: editors show the reason next to it. */
+  field?: string;
 }

@@ -120,10 +120,10 @@ export function validateJourneyDefinition(input: unknown): JourneyValidation {
       issues: parsed.error.issues.map((issue) => {
         const [first, second, ...rest] = issue.path.map(String);
         if (first === 'nodes' && second !== undefined) {
-          return { nodeId: second, reason: rest.length > 0 ? `${rest.join('.')}: ${issue.message}` : issue.message };
+          return rest.length > 0 ? { nodeId: second, reason: `${rest.join('.')}: ${issue.message}`, field: rest.join('.') } : { nodeId: second, reason: issue.message };
         }
         const where = issue.path.map(String).join('.');
-        return { nodeId: JOURNEY_LEVEL, reason: where === '' ? issue.message : `${where}: ${issue.message}` };
+        return where === '' ? { nodeId: JOURNEY_LEVEL, reason: issue.message } : { nodeId: JOURNEY_LEVEL, reason: `${where}: ${issue.message}`, field: where };
       }),
     };
   }

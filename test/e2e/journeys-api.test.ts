@@ -98,7 +98,7 @@ describe('journeys over HTTP: definitions, versions, routing of events into runs
     const response = await engine.post('/v1/journeys', { definition: broken }, admin());
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_journey');
-    expect(response.body.issues).toEqual([{ nodeId: 'late', reason: expect.stringContaining('duration'), path: 'definition.nodes.late', message: expect.stringContaining('duration') }]);
+    expect(response.body.issues).toEqual([{ nodeId: 'late', reason: expect.stringContaining('duration'), field: 'wait.duration', path: 'definition.nodes.late.wait.duration', message: expect.stringContaining('duration') }]);
 
     const graph = await engine.post('/v1/journeys', { definition: cartJourney('broken', { nodes: { ...cartJourney('x').nodes, hello: { type: 'send_email', template: 'welcome', next: 'ghost' }, spin_a: { type: 'set_trait', trait: 'a', value: 1, next: 'spin_b' }, spin_b: { type: 'set_trait', trait: 'b', value: 1, next: 'spin_a' } } }) }, admin());
     expect(graph.status).toBe(400);

@@ -76,7 +76,7 @@ describe('journey graph checks', () => {
         done: { type: 'exit' },
       }),
     );
-    expect(issues).toEqual([{ nodeId: 'welcome', reason: expect.stringMatching(/^onTimeout: /) }]);
+    expect(issues).toEqual([{ nodeId: 'welcome', reason: expect.stringMatching(/^onTimeout: /), field: 'onTimeout' }]);
   });
 
   it('reports schema problems with the node id and the field', () => {
@@ -88,13 +88,13 @@ describe('journey graph checks', () => {
       }),
     );
     expect(issues).toEqual([
-      { nodeId: 'welcome', reason: expect.stringMatching(/^wait\.duration: duration: a positive amount/) },
-      { nodeId: 'filter', reason: expect.stringMatching(/^conditions\.0\.when\.0\.value: "in" needs a non-empty array/) },
+      { nodeId: 'welcome', reason: expect.stringMatching(/^wait\.duration: duration: a positive amount/), field: 'wait.duration' },
+      { nodeId: 'filter', reason: expect.stringMatching(/^conditions\.0\.when\.0\.value: "in" needs a non-empty array/), field: 'conditions.0.when.0.value' },
     ]);
   });
 
   it('reports journey-level problems under (journey)', () => {
     const issues = issuesOf({ ...journey({ done: { type: 'exit' } }, 'done'), schemaVersion: 2 });
-    expect(issues).toEqual([{ nodeId: '(journey)', reason: expect.stringMatching(/^schemaVersion: /) }]);
+    expect(issues).toEqual([{ nodeId: '(journey)', reason: expect.stringMatching(/^schemaVersion: /), field: 'schemaVersion' }]);
   });
 });
