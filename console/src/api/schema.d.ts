@@ -7813,7 +7813,9 @@ export interface paths {
                                 /** @description the node the problem is in, or "(journey)" */
                                 nodeId: string;
                                 reason: string;
-                                /** @description the field, e.g. definition.nodes.reminder */
+                                /** @description the field inside the node (or the journey) at fault, e.g. wait.duration */
+                                field?: string;
+                                /** @description the field in the body, e.g. definition.nodes.reminder.wait.duration */
                                 path: string;
                                 message: string;
                             }[];
@@ -7964,7 +7966,9 @@ export interface paths {
                                 /** @description the node the problem is in, or "(journey)" */
                                 nodeId: string;
                                 reason: string;
-                                /** @description the field, e.g. definition.nodes.reminder */
+                                /** @description the field inside the node (or the journey) at fault, e.g. wait.duration */
+                                field?: string;
+                                /** @description the field in the body, e.g. definition.nodes.reminder.wait.duration */
                                 path: string;
                                 message: string;
                             }[];
@@ -8113,7 +8117,9 @@ export interface paths {
                                 /** @description the node the problem is in, or "(journey)" */
                                 nodeId: string;
                                 reason: string;
-                                /** @description the field, e.g. definition.nodes.reminder */
+                                /** @description the field inside the node (or the journey) at fault, e.g. wait.duration */
+                                field?: string;
+                                /** @description the field in the body, e.g. definition.nodes.reminder.wait.duration */
                                 path: string;
                                 message: string;
                             }[];
@@ -8832,7 +8838,9 @@ export interface paths {
                                 /** @description the node the problem is in, or "(journey)" */
                                 nodeId: string;
                                 reason: string;
-                                /** @description the field, e.g. definition.nodes.reminder */
+                                /** @description the field inside the node (or the journey) at fault, e.g. wait.duration */
+                                field?: string;
+                                /** @description the field in the body, e.g. definition.nodes.reminder.wait.duration */
                                 path: string;
                                 message: string;
                             }[];
