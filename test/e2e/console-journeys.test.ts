@@ -125,4 +125,28 @@ describe('journey editor in a real browser', () => {
       [2, 1],
     ]);
   });
+
+  it('copies the abandoned-cart template, waits two hours instead of one before the reminder, publishes it and sees a cart enter', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Journeys' }).click();
+    const create = page.getByRole('form', { name: 'New journey' });
+    await create.getByLabel('Start from').selectOption({ label: 'copy of Abandoned cart' });
+    await create.getByLabel('Journey id').fill('cart-two-hours');
+    await create.getByLabel('Name').fill('Cart, reminded after two hours');
+    await create.getByRole('button', { name: 'Create journey' }).click();
+    await page.getByRole('heading', { name: 'Cart, reminded after two hours' }).waitFor();
+    await page.getByRole('tab', { name: 'Edit draft' }).click();
+    await page.getByTestId('node-quiet_hour').click();
+    await panel().getByLabel('timeout', { exact: true }).fill('2 hours');
+    expect(await publish('finish on their version')).toEqual(['Nobody is in the journey now.']);
+    await page.getByRole('status').filter({ hasText: 'Published version 1.' }).waitFor();
+    const stored = (await engine.get('/v1/journeys/cart-two-hours')).body;
+    expect(stored.activeDefinition.nodes.quiet_hour).toMatchObject({ type: 'wait_for_event', timeout: '2 hours', onTimeout: 'reminder' });
+
+    await page.getByRole('tab', { name: 'Live' }).click();
+    await page.getByTestId('counts-quiet_hour').filter({ hasText: '0 here now' }).waitFor();
+    const cart = await engine.post('/v1/track', { type: 'track', event: 'cart_updated', userId: 'u-noor', messageId: 'noor-cart-1', properties: { cart_id: 'cart-77', total: 42 } });
+    expect(cart.status).toBe(200);
+    await page.getByTestId('counts-quiet_hour').filter({ hasText: '1 here now' }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('journey-entered').textContent()).toBe('1');
+  });
 });
