@@ -14,7 +14,7 @@ import {
   type JourneyRecord,
   type JourneyStore,
 } from '../db/journey.repository.js';
-import { inFlightCountsByNode, inFlightRunsOfContact, inFlightRunsOfJourney, journeyAnalytics, type InFlightRun, type JourneyAnalytics } from '../db/journey-routing.queries.js';
+import { contactsAtNode, inFlightCountsByNode, inFlightRunsOfContact, inFlightRunsOfJourney, journeyAnalytics, type InFlightRun, type JourneyAnalytics } from '../db/journey-routing.queries.js';
 import type { DefinitionIssue, JourneyDefinition } from '../domain/journeys/definition.js';
 import { JOURNEY_LEVEL, validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { JOURNEY_TEMPLATES_DIR, listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
@@ -176,6 +176,16 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
     list: () => listJourneys(deps.db),
 
     describe,
+    /** Contacts in flight at a node (of the active version unless one is named), a page after a run id. */
+    async contactsAtNode(id: string, nodeId: string, page: { version?: number | undefined; limit: number; after?: string | undefined }) {
+      const journey = (await findJourney(deps.db, id)) ?? notFound(id);
+      const version = page.version ?? journey.activeVersion;
+      if (version === null) return { version: null, contacts: [], next: null };
+      const contacts = await contactsAtNode(deps.db, { journeyId: id, version, nodeId }, { limit: page.limit + 1, after: page.after });
+      const more = contacts.length > page.limit;
+      const shown = contacts.slice(0, page.limit);
+      return { version, contacts: shown, next: more ? shown.at(-1)!.runId : null };
+    },
 
     /** A new draft, from a posted definition or a copy of a built-in template (id and name overridable). */
     async create(body: { definition?: unknown; fromTemplate?: string; id?: string; name?: string; inFlightPolicy?: InFlightPolicy }): Promise<JourneyRecord> {

@@ -203,3 +203,35 @@ export async function journeyAnalytics(db: Queryable, journeyId: string): Promis
     nodes: [...nodes.values()].sort((a, b) => a.version - b.version || a.nodeId.localeCompare(b.nodeId)),
   };
 }
+
+export interface ContactAtNode {
+  runId: string;
+  contactId: string;
+  email: string | null;
+  enteredAt: Date;
+}
+
+/**
+ * The contacts in flight at one node of one version, longest there first (by when they entered),
+ * a page at a time after the run `after`: what a marketer sees clicking a node's count.
+ */
+export async function contactsAtNode(db: Queryable, where: { journeyId: string; version: number; nodeId: string }, page: { limit: number; after?: string | undefined }): Promise<ContactAtNode[]> {
+  let query = db
+    .selectFrom('journey_runs as r')
+    .innerJoin('contacts as c', 'c.id', 'r.contact_id')
+    .select(['r.run_id as runId', 'r.contact_id as contactId', 'c.email as email', 'r.started_at as enteredAt'])
+    .where('r.journey_id', '=', where.journeyId)
+    .where('r.version', '=', where.version)
+    .where('r.current_node', '=', where.nodeId)
+    .where('r.status', 'in', [...IN_FLIGHT]);
+  if (page.after !== undefined) {
+    const after = page.after;
+    query = query.where((eb) =>
+      eb.or([
+        eb('r.started_at', '>', eb.selectFrom('journey_runs').select('started_at').where('run_id', '=', after).limit(1)),
+        eb.and([eb('r.started_at', '=', eb.selectFrom('journey_runs').select('started_at').where('run_id', '=', after).limit(1)), eb('r.run_id', '>', after)]),
+      ]),
+    );
+  }
+  return query.orderBy('r.started_at').orderBy('r.run_id').limit(page.limit).execute();
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JourneyId } from '../../domain/journeys/definition.js';
+import { JourneyId, NodeId } from '../../domain/journeys/definition.js';
 import { JOURNEY_LEVEL } from '../../domain/journeys/graph.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
@@ -220,6 +220,35 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
         activeDefinition,
         analytics,
       };
+    },
+  );
+
+  app.get(
+    '/v1/journeys/:id/nodes/:nodeId/contacts',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'The contacts in flight at a node (of the active version, or `version`), longest there first, a page at a time',
+        tags,
+        params: Params.extend({ nodeId: NodeId }),
+        querystring: z.object({
+          version: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          after: z.string().min(1).max(200).optional().describe('the `next` of the page before'),
+        }),
+        response: {
+          200: z.object({
+            version: z.number().nullable(),
+            contacts: z.array(z.object({ runId: z.string(), contactId: z.string(), email: z.string().nullable(), enteredAt: z.string() })),
+            next: z.string().nullable(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const page = await deps.journeys.contactsAtNode(request.params.id, request.params.nodeId, request.query);
+      return { ...page, contacts: page.contacts.map((contact) => ({ ...contact, enteredAt: contact.enteredAt.toISOString() })) };
     },
   );
 

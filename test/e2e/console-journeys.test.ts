@@ -104,6 +104,10 @@ describe('journey editor in a real browser', () => {
     expect(signedUp.status).toBe(200);
     await page.getByTestId('counts-pause').filter({ hasText: '1 here now' }).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('journey-entered').textContent()).toBe('1');
+    // The count leads to the people behind it.
+    await page.getByTestId('node-pause').click();
+    await page.getByRole('table', { name: 'Contacts at pause' }).getByRole('link', { name: 'lena@example.com' }).waitFor();
+    expect(await page.getByRole('table', { name: 'Contacts at pause' }).locator('tbody tr').count()).toBe(1);
     await expect.poll(() => engine.smtp.messages().filter((message) => message.to.includes('lena@example.com')).map((message) => message.subject), { timeout: 20_000 }).toEqual(['Welcome, Lena!']);
   });
 
