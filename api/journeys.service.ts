@@ -14,7 +14,7 @@ import {
   type JourneyRecord,
   type JourneyStore,
 } from '../db/journey.repository.js';
-import { contactsAtNode, inFlightCountsByNode, inFlightRunsOfContact, inFlightRunsOfJourney, journeyAnalytics, type InFlightRun, type JourneyAnalytics } from '../db/journey-routing.queries.js';
+import { contactsAtNode, runCountsByJourney, inFlightCountsByNode, inFlightRunsOfContact, inFlightRunsOfJourney, journeyAnalytics, type InFlightRun, type JourneyAnalytics } from '../db/journey-routing.queries.js';
 import type { DefinitionIssue, JourneyDefinition } from '../domain/journeys/definition.js';
 import { JOURNEY_LEVEL, validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { JOURNEY_TEMPLATES_DIR, listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
@@ -173,7 +173,11 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
   return {
     templates,
 
-    list: () => listJourneys(deps.db),
+    /** Every journey, each with its runs counted (entered, in flight, goal): the list's live counts. */
+    async list() {
+      const [journeys, counts] = await Promise.all([listJourneys(deps.db), runCountsByJourney(deps.db)]);
+      return journeys.map((journey) => ({ ...journey, runs: counts.get(journey.id) ?? { entered: 0, inFlight: 0, exitedByGoal: 0 } }));
+    },
 
     describe,
     /** Contacts in flight at a node (of the active version unless one is named), a page after a run id. */

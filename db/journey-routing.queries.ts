@@ -235,3 +235,18 @@ export async function contactsAtNode(db: Queryable, where: { journeyId: string; 
   }
   return query.orderBy('r.started_at').orderBy('r.run_id').limit(page.limit).execute();
 }
+
+/** Runs per journey by where they are, for the journeys list: entered at all, in flight now, ended at a goal. */
+export async function runCountsByJourney(db: Queryable): Promise<Map<string, { entered: number; inFlight: number; exitedByGoal: number }>> {
+  const rows = await db
+    .selectFrom('journey_runs')
+    .select([
+      'journey_id',
+      (eb) => eb.fn.countAll<string>().as('entered'),
+      (eb) => eb.fn.countAll<string>().filterWhere('status', 'in', [...IN_FLIGHT]).as('in_flight'),
+      (eb) => eb.fn.countAll<string>().filterWhere('status', '=', 'exited_goal').as('exited_goal'),
+    ])
+    .groupBy('journey_id')
+    .execute();
+  return new Map(rows.map((row) => [row.journey_id, { entered: Number(row.entered), inFlight: Number(row.in_flight), exitedByGoal: Number(row.exited_goal) }]));
+}

@@ -112,8 +112,15 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
 
   app.get(
     '/v1/journeys',
-    { onRequest: admin, schema: { summary: 'Every journey with its status and active version', tags, response: { 200: z.object({ journeys: z.array(Journey) }), ...errors } } },
-    async () => ({ journeys: (await deps.journeys.list()).map(toJourney) }),
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Every journey with its status, active version and runs (entered, in flight, ended at a goal)',
+        tags,
+        response: { 200: z.object({ journeys: z.array(Journey.extend({ runs: z.object({ entered: z.number(), inFlight: z.number(), exitedByGoal: z.number() }) })) }), ...errors },
+      },
+    },
+    async () => ({ journeys: (await deps.journeys.list()).map((journey) => ({ ...toJourney(journey), runs: journey.runs })) }),
   );
 
   app.post(

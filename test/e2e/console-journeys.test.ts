@@ -152,5 +152,7 @@ describe('journey editor in a real browser', () => {
     expect(cart.status).toBe(200);
     await page.getByTestId('counts-quiet_hour').filter({ hasText: '1 here now' }).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('journey-entered').textContent()).toBe('1');
+    await page.getByRole('navigation').getByRole('link', { name: 'Journeys' }).click();
+    await page.getByTestId('in-flight-cart-two-hours').filter({ hasText: /^1$/ }).waitFor();
   });
 });

@@ -7652,7 +7652,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every journey with its status and active version */
+        /** Every journey with its status, active version and runs (entered, in flight, ended at a goal) */
         get: {
             parameters: {
                 query?: never;
@@ -7681,6 +7681,11 @@ export interface paths {
                                 draft: unknown;
                                 createdAt: string;
                                 updatedAt: string;
+                                runs: {
+                                    entered: number;
+                                    inFlight: number;
+                                    exitedByGoal: number;
+                                };
                             }[];
                         };
                     };

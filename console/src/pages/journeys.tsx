@@ -54,7 +54,7 @@ function NewJourney() {
 }
 
 export default function Journeys() {
-  const journeys = useQuery({ queryKey: ['journeys'], queryFn: async () => unwrap(await api.GET('/v1/journeys')) });
+  const journeys = useQuery({ queryKey: ['journeys'], queryFn: async () => unwrap(await api.GET('/v1/journeys')), refetchInterval: 5_000 });
   const { visible, pager } = usePages(journeys.data?.journeys ?? [], 20);
   return (
     <>
@@ -67,6 +67,9 @@ export default function Journeys() {
             <th>Journey</th>
             <th>Status</th>
             <th>Version</th>
+            <th>Entered</th>
+            <th>In flight</th>
+            <th>Goal</th>
             <th>Updated</th>
           </tr>
         </thead>
@@ -80,6 +83,9 @@ export default function Journeys() {
                 <span className={`status status-${journey.status}`}>{journey.status}</span>
               </td>
               <td>{journey.activeVersion === null ? 'draft only' : `v${journey.activeVersion}`}</td>
+              <td>{journey.runs.entered}</td>
+              <td data-testid={`in-flight-${journey.id}`}>{journey.runs.inFlight}</td>
+              <td>{journey.runs.exitedByGoal}</td>
               <td>{formatTime(journey.updatedAt)}</td>
             </tr>
           ))}
