@@ -23,6 +23,7 @@ import { registerTemplateRoutes } from './routes/templates.js';
 import { registerNewsletterRoutes } from './routes/newsletters.js';
 import { createTemplatesService, type TestMailSettings } from './templates.service.js';
 import { createJourneyScheduler } from '../orchestration/journey-schedules.js';
+import { createDryRunService, type DryRunner } from './dry-runs.service.js';
 import { createJourneyService } from './journeys.service.js';
 import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
@@ -52,6 +53,8 @@ export interface ApiOptions {
   temporalMetricsUrl?: string;
   /** SMTP for test sends of templates (POST /v1/templates/:name/test-send); without it that route answers 503. */
   testMail?: TestMailSettings;
+  /** Runs journey dry runs (POST /v1/journeys/:id/dry-runs) on a time-skipping server; without it that route answers 503. */
+  dryRunner?: DryRunner;
 }
 
 /** What the routes are built over: the options and the engine's parts they name. */
@@ -111,7 +114,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   registerTemplateRoutes(app, { auth, templates });
   const schedules = createJourneyScheduler({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue });
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore, schedules, templates });
-  registerJourneyRoutes(app, { journeys, auth });
+  registerJourneyRoutes(app, { journeys, dryRuns: createDryRunService({ journeys, runner: deps.dryRunner }), auth });
   registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
   registerCouponRoutes(app, { db: deps.db, auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
   registerConsoleRoutes(app, { consoleAuth, auth });

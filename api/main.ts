@@ -6,9 +6,14 @@ import { buildApp } from './app.js';
 import { testMailFromConfig } from './templates.service.js';
 import { ensureStageReview } from '../orchestration/orchestrator.js';
 import { startPartitionMaintenance } from '../db/event-partitions.js';
+import type { DryRunner } from './dry-runs.service.js';
 
 // The standalone API, for deployments where Temporal and PostgreSQL are real servers.
 // `npm start` runs the same app in-process on embedded services.
+// Loaded on the first dry run: it needs @temporalio/testing's time-skipping server, a development
+// dependency a production install may leave out, and then only the dry run fails, with the reason.
+const loadedDryRunner: DryRunner = async (...args) => (await import('../scripts/simulate.js')).dryRunner(...args);
+
 try {
   const config = parseConfig(process.env);
   const hint = 'the standalone API uses existing servers; `npm start` embeds them';
@@ -20,6 +25,7 @@ try {
   const testTransport = config.SMTP_URL === undefined ? undefined : createMailTransport({ smtpUrl: config.SMTP_URL, poolSize: 1, ratePerSecond: 5 });
   const engine = createEngine(config, { temporal, onDispatchError: (error) => console.warn('api: orchestration dispatch failed; the outbox sweeper retries', error) });
   const app = await buildApp({
+    dryRunner: loadedDryRunner,
     engine,
     logLevel: config.LOG_LEVEL,
     links: { secret: linkSecret },

@@ -14,8 +14,7 @@ import type { journeyCohortSimulationWorkflow } from '../workflows/journey-simul
 // watching them lives below scripts/ so that the CLI (scripts/simulate.ts, on a time-skipping server
 // of its own) and a future HTTP dry run start and read them the same way.
 
-/** What a dry run assumes when the caller says nothing (the CLI's flags; an HTTP dry run should take the same). */
-export const DRY_RUN_DEFAULTS = { contacts: 1000, days: 30, seed: 1, eventProbability: 0.3, stepHours: 1 } as const;
+export { DRY_RUN_DEFAULTS } from '../domain/journeys/simulation.js';
 
 /** Contacts per cohort workflow: few enough workflow tasks, each task's work and history small. */
 export const COHORT_SIZE = 2_500;

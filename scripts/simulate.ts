@@ -22,6 +22,7 @@ import { mergeTallies, summarizeTally, type SimulationOptions, type SimulationSu
 import { listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
 import type { JourneyCohortSimulationProgress, JourneyCohortSimulationResult } from '../workflows/journey-simulation.contract.js';
 import { DRY_RUN_DEFAULTS, emailsIn, endedIn, readCohorts, startCohorts } from '../orchestration/journey-dry-run.js';
+import type { DryRunner } from '../api/dry-runs.service.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { ensureTemporalTestServer } from './temporal-tools.js';
 import { progressBar, UsageError } from './cli/command.js';
@@ -88,10 +89,16 @@ export interface SimulationRuntime {
   cohortSize?: number;
   /** Journey time the dry run starts at (local-time delays depend on it); the test server's clock by default. */
   startMs?: number;
+  /** The same progress as the bar, as figures (the console's dry run shows them). */
+  onProgress?: Parameters<DryRunner>[2];
 }
 
 export async function simulate(args: Arguments, runtime: SimulationRuntime = {}): Promise<SimulationSummary> {
-  const definition = await loadDefinition(args.journey);
+  return simulateDefinition(await loadDefinition(args.journey), args, runtime);
+}
+
+/** The dry run of a definition already validated (the console's draft, or a template the CLI loaded). */
+export async function simulateDefinition(definition: JourneyDefinition, args: Omit<Arguments, 'journey'>, runtime: SimulationRuntime = {}): Promise<SimulationSummary> {
   const output = { progress: runtime.progress ?? ((line: string) => process.stderr.write(line)) };
   const ownEnv = runtime.env === undefined;
   const [env, bundle] = await Promise.all([
@@ -111,6 +118,7 @@ export async function simulate(args: Arguments, runtime: SimulationRuntime = {})
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, workflowThreadPoolSize: 2 });
     const show = (atMs: number, endedCount: number, emails: number) => {
       const day = Math.min(args.days, Math.floor((atMs - startMs) / DAY_MS));
+      runtime.onProgress?.({ fraction: Math.min(1, (atMs - startMs) / (endMs - startMs)), day, ended: endedCount, emails });
       output.progress(`\r${progressBar((atMs - startMs) / (endMs - startMs))} day ${day}/${args.days}  ended ${endedCount}/${args.contacts}  e-mails ${emails}`);
     };
     const results = await worker.runUntil(async () => {
@@ -162,3 +170,15 @@ export function formatSummary(journey: string, summary: SimulationSummary, elaps
   summary.emailsPerDay.forEach((count, day) => lines.push(`  day ${String(day + 1).padStart(3)}  ${String(count).padStart(7)}  ${'▇'.repeat(Math.round((count / peak) * 40))}`));
   return lines.join('\n');
 }
+
+let sharedBundle: Promise<WorkflowBundle> | undefined;
+
+/**
+ * The console's dry runs (api/dry-runs.service.ts), on a time-skipping server started for each and
+ * the workflow bundle built once per process: what the CLI runs, with its defaults for the rest.
+ */
+export const dryRunner: DryRunner = async (definition, request, onProgress) => {
+  sharedBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const bundle = await sharedBundle;
+  return simulateDefinition(definition, { ...request, entryWindowDays: Math.min(7, request.days), stepHours: DRY_RUN_DEFAULTS.stepHours }, { bundle, onProgress, progress: () => undefined });
+};

@@ -19,6 +19,7 @@ import { startSmtpCatcher } from './local/smtp-catcher.js';
 import { oneLine, StartFailure, startStep } from './local/start-failure.js';
 import { startTemporalDevServer } from './local/temporal-dev-server.js';
 import { ensureTemporalCli } from './temporal-tools.js';
+import { dryRunner } from './simulate.js';
 
 // `npm start`: the whole engine in one command. Every service left unset in the environment
 // (TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL) is started embedded, with its data in .data/;
@@ -167,6 +168,7 @@ async function main(): Promise<void> {
   });
 
   const app = await buildApp({
+    dryRunner,
     engine,
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
     links: { secret: linkSecret },

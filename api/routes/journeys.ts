@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { JourneyId, NodeId } from '../../domain/journeys/definition.js';
 import { JOURNEY_LEVEL } from '../../domain/journeys/graph.js';
+import { DRY_RUN_DEFAULTS } from '../../domain/journeys/simulation.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
 import { ErrorResponse } from '../errors.js';
+import type { DryRun, DryRunService } from '../dry-runs.service.js';
 import { InvalidJourneyError, type JourneyService } from '../journeys.service.js';
 import type { JourneyRecord } from '../../db/journey.repository.js';
 
@@ -82,7 +84,39 @@ const Analytics = z.object({
   nodes: z.array(z.object({ version: z.number(), nodeId: z.string(), now: z.number(), visits: z.record(z.string(), z.number()) })),
 });
 
-export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: JourneyService; auth: Authenticator }): void {
+const DryRunBody = z
+  .object({
+    contacts: z.number().int().min(1).max(20_000).default(DRY_RUN_DEFAULTS.contacts),
+    days: z.number().int().min(1).max(90).default(DRY_RUN_DEFAULTS.days),
+    eventProbability: z.number().min(0).max(1).default(DRY_RUN_DEFAULTS.eventProbability).describe('how likely each synthetic contact sends each event a wait listens for'),
+    seed: z.number().int().min(0).max(2 ** 31).default(DRY_RUN_DEFAULTS.seed),
+  })
+  .default({ contacts: DRY_RUN_DEFAULTS.contacts, days: DRY_RUN_DEFAULTS.days, eventProbability: DRY_RUN_DEFAULTS.eventProbability, seed: DRY_RUN_DEFAULTS.seed });
+
+const DryRunResponse = z.object({
+  id: z.string(),
+  journeyId: z.string(),
+  source: z.enum(['draft', 'active']),
+  request: z.object({ contacts: z.number(), days: z.number(), eventProbability: z.number(), seed: z.number() }),
+  status: z.enum(['running', 'done', 'failed']),
+  progress: z.object({ fraction: z.number(), day: z.number(), ended: z.number(), emails: z.number() }),
+  summary: z
+    .object({
+      contacts: z.number(),
+      days: z.number(),
+      paths: z.array(z.object({ path: z.string(), contacts: z.number() })),
+      emailsPerDay: z.array(z.number()),
+      emailsByTemplate: z.record(z.string(), z.number()),
+      outcomes: z.record(z.string(), z.number()),
+    })
+    .nullable(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+});
+
+const toDryRun = (run: DryRun) => ({ ...run, startedAt: run.startedAt.toISOString() });
+
+export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: JourneyService; dryRuns: DryRunService; auth: Authenticator }): void {
   const admin = deps.auth.requireRole('admin');
   const errors = { 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
   const invalid = { 400: z.union([InvalidJourneyResponse, ErrorResponse]) };
@@ -257,6 +291,30 @@ export function registerJourneyRoutes(app: ApiInstance, deps: { journeys: Journe
       const page = await deps.journeys.contactsAtNode(request.params.id, request.params.nodeId, request.query);
       return { ...page, contacts: page.contacts.map((contact) => ({ ...contact, enteredAt: contact.enteredAt.toISOString() })) };
     },
+  );
+
+  app.post(
+    '/v1/journeys/:id/dry-runs',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Start a dry run of the draft (or the active version) for synthetic contacts: paths taken, e-mails per day and exits, nothing sent or written',
+        tags,
+        params: Params,
+        body: DryRunBody,
+        response: { 202: DryRunResponse, ...invalid, ...errors, 503: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const run = await orInvalid(reply, () => deps.dryRuns.start(request.params.id, request.body));
+      return run === undefined ? reply : reply.status(202).send(toDryRun(run));
+    },
+  );
+
+  app.get(
+    '/v1/journeys/:id/dry-runs/:runId',
+    { onRequest: admin, schema: { summary: "A dry run's progress, then its result", tags, params: Params.extend({ runId: z.uuid() }), response: { 200: DryRunResponse, ...errors } } },
+    async (request) => toDryRun(deps.dryRuns.find(request.params.id, request.params.runId)),
   );
 
   app.get(

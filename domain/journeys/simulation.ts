@@ -163,6 +163,9 @@ export interface SimulationRecord {
   emails: { day: number; template: string }[];
 }
 
+/** What a dry run assumes when the caller says nothing: the CLI's flags and the HTTP dry run's body. */
+export const DRY_RUN_DEFAULTS = { contacts: 1000, days: 30, seed: 1, eventProbability: 0.3, stepHours: 1 } as const;
+
 export interface SimulationSummary {
   contacts: number;
   days: number;

@@ -155,4 +155,27 @@ describe('journey editor in a real browser', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Journeys' }).click();
     await page.getByTestId('in-flight-cart-two-hours').filter({ hasText: /^1$/ }).waitFor();
   });
+
+  it('dry-runs the saved draft from the editor: progress to 100 %, the paths taken, the exits, and the counts on the same graph', async () => {
+    await page.goto(`${engine.baseUrl}/console/journeys/welcome-flow`);
+    await page.getByRole('tab', { name: 'Edit draft' }).click();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    const panel = page.getByRole('region', { name: 'Dry run' });
+    await panel.getByLabel('Contacts').fill('200');
+    await panel.getByLabel('Days').fill('6');
+    await panel.getByRole('button', { name: 'Run dry run' }).click();
+    await panel.getByTestId('dry-run-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 120_000 });
+    // Entries spread over the six days: everyone has the welcome and waits v2's three days of pause;
+    // those who entered early enough leave, the others are still waiting when the run ends.
+    const rows = await panel.getByRole('table', { name: 'Dry run paths' }).locator('tbody tr').evaluateAll((lines) => lines.map((line) => Array.from(line.querySelectorAll('td')).map((cell) => (cell as { textContent: string | null }).textContent ?? '')));
+    expect(new Set(rows.map(([, taken]) => taken))).toEqual(new Set(['hello → pause → done', 'hello → pause']));
+    expect(rows.reduce((sum, [contacts]) => sum + Number(contacts), 0)).toBe(200);
+    const left = Number(rows.find(([, taken]) => taken === 'hello → pause → done')![0]);
+    expect(await panel.getByTestId('dry-run-outcomes').textContent()).toBe(`Exits: running ${200 - left} · completed ${left}`);
+    expect(await page.getByTestId('counts-hello').textContent()).toBe('0 here now · 200 visits');
+    expect(await page.getByTestId('counts-done').textContent()).toBe(`0 here now · ${left} visits`);
+    // Nothing of it was real: no run, no e-mail.
+    expect((await engine.get('/v1/journeys/welcome-flow')).body.analytics.entered).toBe(1);
+    expect(engine.smtp.messages().filter((message) => message.subject === 'Welcome, Lena!').length).toBe(1);
+  });
 });

@@ -9,6 +9,7 @@ import { createRelanceWorker } from '../../worker/worker.js';
 import { engineConfig } from '../support/engine-config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { bundleWorkflows, createDevServerEnvironment } from './temporal.js';
+import { dryRunner } from '../../scripts/simulate.js';
 
 /** The site the engine's e-mails speak for (SITE_NAME, SITE_URL): the built-in templates' buttons link to it. */
 export const ENGINE_SITE = { name: 'Relance Test Shop', url: 'https://shop.relance.test' };
@@ -84,6 +85,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   });
   const running = worker.run();
   const app = await buildApp({
+    dryRunner,
     engine,
     mailbox: { messages: () => smtp.messages() },
     logLevel: 'silent',

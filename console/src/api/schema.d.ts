@@ -8897,6 +8897,345 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/journeys/{id}/dry-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a dry run of the draft (or the active version) for synthetic contacts: paths taken, e-mails per day and exits, nothing sent or written */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 1000 */
+                        contacts?: number;
+                        /** @default 30 */
+                        days?: number;
+                        /**
+                         * @description how likely each synthetic contact sends each event a wait listens for
+                         * @default 0.3
+                         */
+                        eventProbability?: number;
+                        /** @default 1 */
+                        seed?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            journeyId: string;
+                            /** @enum {string} */
+                            source: "draft" | "active";
+                            request: {
+                                contacts: number;
+                                days: number;
+                                eventProbability: number;
+                                seed: number;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "done" | "failed";
+                            progress: {
+                                fraction: number;
+                                day: number;
+                                ended: number;
+                                emails: number;
+                            };
+                            summary: {
+                                contacts: number;
+                                days: number;
+                                paths: {
+                                    path: string;
+                                    contacts: number;
+                                }[];
+                                emailsPerDay: number[];
+                                emailsByTemplate: {
+                                    [key: string]: number;
+                                };
+                                outcomes: {
+                                    [key: string]: number;
+                                };
+                            } | null;
+                            error: string | null;
+                            startedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            error: "invalid_journey";
+                            message: string;
+                            issues: {
+                                /** @description the node the problem is in, or "(journey)" */
+                                nodeId: string;
+                                reason: string;
+                                /** @description the field inside the node (or the journey) at fault, e.g. wait.duration */
+                                field?: string;
+                                /** @description the field in the body, e.g. definition.nodes.reminder.wait.duration */
+                                path: string;
+                                message: string;
+                            }[];
+                        } | {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/journeys/{id}/dry-runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A dry run's progress, then its result */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            journeyId: string;
+                            /** @enum {string} */
+                            source: "draft" | "active";
+                            request: {
+                                contacts: number;
+                                days: number;
+                                eventProbability: number;
+                                seed: number;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "done" | "failed";
+                            progress: {
+                                fraction: number;
+                                day: number;
+                                ended: number;
+                                emails: number;
+                            };
+                            summary: {
+                                contacts: number;
+                                days: number;
+                                paths: {
+                                    path: string;
+                                    contacts: number;
+                                }[];
+                                emailsPerDay: number[];
+                                emailsByTemplate: {
+                                    [key: string]: number;
+                                };
+                                outcomes: {
+                                    [key: string]: number;
+                                };
+                            } | null;
+                            error: string | null;
+                            startedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                            issues?: {
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/journeys/{id}/preview-migration": {
         parameters: {
             query?: never;

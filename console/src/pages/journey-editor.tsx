@@ -5,7 +5,8 @@ import { ENTRY_ID, insertOnEdge, newNode, removeNode, successorSlots, type RawDe
 import { JOURNEY_LEVEL, validateJourneyDefinition } from '../../../domain/journeys/graph';
 import { api, ApiError, unwrap } from '../api/client';
 import { Problem } from '../ui';
-import JourneyGraph, { type EdgeChoice } from './journey-graph';
+import DryRunPanel from './journey-dry-run';
+import JourneyGraph, { type EdgeChoice, type NodeCounts } from './journey-graph';
 
 const NODE_TYPES = JourneyNode.options.map((option) => option.shape.type.value) as JourneyNodeType[];
 const SUCCESSOR_FIELDS = new Set(['next', 'onTimeout', 'default']);
@@ -255,6 +256,7 @@ export default function JourneyEditor({ journeyId, initial }: { journeyId: strin
   const [panelError, setPanelError] = useState<string>();
   // A remount per node resets the inputs' local JSON text when another node is chosen.
   const [revision, setRevision] = useState(0);
+  const [dryRun, setDryRun] = useState<NodeCounts>();
 
   const issues: Issue[] = useMemo(() => {
     const local = validateJourneyDefinition(draft);
@@ -267,6 +269,7 @@ export default function JourneyEditor({ journeyId, initial }: { journeyId: strin
 
   function change(next: RawDefinition) {
     setDraft(next);
+    setDryRun(undefined);
     setSaved(undefined);
     setSaveError(undefined);
   }
@@ -294,6 +297,7 @@ export default function JourneyEditor({ journeyId, initial }: { journeyId: strin
       <div className="editor-graph">
         <JourneyGraph
           definition={draft}
+          {...(dryRun === undefined ? {} : { counts: dryRun })}
           selected={selected}
           invalid={invalid}
           onSelectNode={(id) => {
@@ -333,6 +337,7 @@ export default function JourneyEditor({ journeyId, initial }: { journeyId: strin
           )}
         </div>
         {saveError !== undefined && !(saveError instanceof ApiError && saveError.issues.length > 0) && <Problem error={saveError} />}
+        {saved !== undefined && <DryRunPanel journeyId={journeyId} onResult={setDryRun} />}
         {saved !== undefined && <PublishPanel key={saved} journeyId={journeyId} onPublished={async (message) => {
           setSaved(message);
           await queryClient.invalidateQueries({ queryKey: ['journey', journeyId] });
