@@ -55,13 +55,6 @@ function declaredTraitsOf(event: NormalizedEvent): Record<string, unknown> {
   return {};
 }
 
-/** The contact a (possibly merged) id stands for today. */
-export async function canonicalContactIds(db: Db | Trx, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('contacts').select(['id', 'merged_into']).where('id', 'in', [...new Set(ids)]).execute();
-  return new Map(rows.map((row) => [row.id, row.merged_into ?? row.id]));
-}
-
 /**
  * Folds profile `from` into `into`: identifiers, events, stage history, trait audit and e-mails move;
  * traits combine (a sales value wins, else the newer); the stage is the further along of the two; the
