@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.js';
 import { redeemCouponsFromEvents } from '../db/coupon.repository.js';
-import { storeEvents, type StoredOutcome } from '../db/ingestion.js';
+import { storeEvents, type StoredOutcome } from '../db/ingestion/index.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { JourneyStore } from '../db/journey.repository.js';
 import { normalizeEvent, type InboundEvent, type NormalizedEvent } from '../domain/events.js';

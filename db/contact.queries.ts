@@ -4,7 +4,7 @@ import type { TraitCondition } from '../domain/newsletter.js';
 import { mergeTraits, type Traits, type TraitSource } from '../domain/traits.js';
 import type { Db } from './connection.js';
 import { recordStageChanges, refreshContacts } from './contact-scoring.js';
-import { canonicalContactIds } from './ingestion.js';
+import { canonicalContactIds } from './contact.repository.js';
 import { enqueueIntents } from './outbox.repository.js';
 import { roundScoreSql, storedEngagementAtSql } from './scoring-sql.js';
 

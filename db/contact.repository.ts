@@ -1,14 +1,21 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from './connection.js';
-import type { Contact } from './database.js';
+import type { Contact, Database } from './database.js';
 
 /**
  * The id of the contact `contactId` stands for today, as a scalar subquery: the profile it was
- * merged into, or itself. The one SQL form of the merged-contact lookup (`canonicalContactIds` in
- * db/ingestion.ts is its batch form, in TypeScript).
+ * merged into, or itself. The one SQL form of the merged-contact lookup (`canonicalContactIds`
+ * below is its batch form, in TypeScript).
  */
 export function canonicalContactIdSql(contactId: string) {
   return sql<string>`(select coalesce(merged_into, id) from contacts where id = ${contactId})`;
+}
+
+/** The contact each (possibly merged) id stands for today; an unknown id is absent from the map. */
+export async function canonicalContactIds(db: Db | Transaction<Database>, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('contacts').select(['id', 'merged_into']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((row) => [row.id, row.merged_into ?? row.id]));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { IdentityKind } from '../domain/identity.js';
 import type { Traits } from '../domain/traits.js';
 import type { AccountMemberTable, AccountTable } from './account.types.js';
 import type { ApiKeyTable } from './api-key.types.js';
@@ -95,7 +96,7 @@ export interface OrchestrationOutboxTable {
 
 /** Every identifier a contact is known by: anonymous device ids, the site's user id, the e-mail address. */
 export interface ContactIdentityTable {
-  kind: 'anonymous' | 'user' | 'email';
+  kind: IdentityKind;
   value: string;
   contact_id: string;
   created_at: CreatedAt;

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
-import { canonicalContactIds } from '../db/ingestion.js';
+import { canonicalContactIds } from '../db/contact.repository.js';
 import type { JourneyRouting, JourneyStore, RoutableVersion } from '../db/journey.repository.js';
 import { versionKey } from '../db/journey.repository.js';
 import {

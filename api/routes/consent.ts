@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import { findSuppression, listSubscriptions, removeSuppression, setSubscriptionsIn, suppressAddress } from '../../db/consent.repository.js';
-import { canonicalContactIds } from '../../db/ingestion.js';
+import { canonicalContactIds } from '../../db/contact.repository.js';
 import { enqueueIntents } from '../../db/outbox.repository.js';
 import { ALL_TOPICS, TOPIC_PATTERN, type SubscriptionStatus } from '../../domain/send-policy.js';
 import type { ApiInstance } from '../app.js';

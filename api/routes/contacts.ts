@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { contactProfile, funnel, scoreBreakdown, searchContacts, setTraitsBySales, traitHistory } from '../../db/contact.queries.js';
 import type { Db } from '../../db/connection.js';
-import { canonicalContactIds } from '../../db/ingestion.js';
+import { canonicalContactIds } from '../../db/contact.repository.js';
 import type { ScoringModelStore } from '../../db/scoring.repository.js';
 import { LifecycleStage } from '../../domain/scoring/index.js';
 import type { ApiInstance } from '../app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { normalizeEvent, type InboundEvent } from '../../domain/events.js';
 import { compileScoringModel, defaultScoringModel, type CompiledScoringModel } from '../../domain/scoring/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJourneyActivities } from '../../activities/journey.activities.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { normalizeEvent, type InboundEvent } from '../../domain/events.js';
 import { compileScoringModel, defaultScoringModel } from '../../domain/scoring/index.js';

@@ -8,7 +8,7 @@ import { claimEmailForSending } from '../../db/email.repository.js';
 import { createMailTransport, SendClaimLost, sendAtCommitPoint, type MailTransport } from '../../activities/mail-transport.js';
 import { findSuppression, setSubscriptions } from '../../db/consent.repository.js';
 import { setTraitsBySales } from '../../db/contact.queries.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';
 import { verifyToken } from '../../domain/tokens.js';

@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.js';
 import { eraseContact } from '../../db/erasure.repository.js';
 import { defaultRetentionDays, maintainEventPartitions, startPartitionMaintenance, weekStartOf } from '../../db/event-partitions.js';
 import { activateScoringModel } from '../../db/scoring.repository.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { eventsForRouting } from '../../db/journey-routing.queries.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { migrations } from '../../db/migrations/index.js';

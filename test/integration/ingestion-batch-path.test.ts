@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEmailIdentity } from '../../db/consent.repository.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { normalizeEvent, type InboundEvent } from '../../domain/events.js';
 import { decodeScoringState, engagementScoreAt, scoreEvents, type CompiledScoringModel } from '../../domain/scoring/index.js';

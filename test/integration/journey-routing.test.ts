@@ -4,7 +4,7 @@ import { createJourneyRouter } from '../../orchestration/journey-router.js';
 import { createJourneyService } from '../../api/journeys.service.js';
 import { createJourneyScheduler } from '../../orchestration/journey-schedules.js';
 import { createTemporalOrchestrator, type Orchestrator } from '../../orchestration/orchestrator.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { JourneyStore } from '../../db/journey.repository.js';
 import { dispatchPending, type OrchestrationIntent } from '../../db/outbox.repository.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';

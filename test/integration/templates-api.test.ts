@@ -5,7 +5,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type ApiInstance } from '../../api/app.js';
 import { createApiKey } from '../../db/api-key.repository.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { ScoringModelStore } from '../../db/scoring.repository.js';
 import { createEngine } from '../../engine/engine.js';
 import { InboundEvent, normalizeEvent } from '../../domain/events.js';

@@ -9,7 +9,7 @@ import { createTemporalOrchestrator } from '../../orchestration/orchestrator.js'
 import { createApiKey } from '../../db/api-key.repository.js';
 import { saveRoutingRules, upsertRep } from '../../db/handoff/index.js';
 import type { StoredHandoffStatus } from '../../db/handoff.types.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { dispatchPending } from '../../db/outbox.repository.js';
 import type { ScoringModelStore } from '../../db/scoring.repository.js';
 import { createEngine, type Engine } from '../../engine/engine.js';

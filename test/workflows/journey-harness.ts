@@ -5,7 +5,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { setSubscriptions } from '../../db/consent.repository.js';
-import { storeEvents } from '../../db/ingestion.js';
+import { storeEvents } from '../../db/ingestion/index.js';
 import { listJourneyRuns, listJourneyVisits } from '../../db/journey-run.repository.js';
 import type { JourneyDefinition, JourneyDefinitionInput } from '../../domain/journeys/definition.js';
 import { validateJourneyDefinition } from '../../domain/journeys/graph.js';
