@@ -87,12 +87,12 @@ describe('issue_coupon node', () => {
   it('keeps the node with terms of its own valid, takes a campaign instead, and refuses a mix or neither', () => {
     expect(validateJourneyDefinition(journeyWith({ discount: { kind: 'percent', percent: 10 }, validityDays: 7 })).ok).toBe(true);
     expect(validateJourneyDefinition(journeyWith({ campaign: 'spring' })).ok).toBe(true);
-    expect(validateJourneyDefinition(journeyWith({ campaign: 'spring', validityDays: 7 }))).toEqual({ ok: false, issues: [{ nodeId: 'coupon', reason: 'validityDays: the campaign "spring" sets it: remove validityDays or campaign' }] });
+    expect(validateJourneyDefinition(journeyWith({ campaign: 'spring', validityDays: 7 }))).toEqual({ ok: false, issues: [{ nodeId: 'coupon', field: 'validityDays', reason: 'validityDays: the campaign "spring" sets it: remove validityDays or campaign' }] });
     expect(validateJourneyDefinition(journeyWith({}))).toEqual({
       ok: false,
       issues: [
-        { nodeId: 'coupon', reason: 'discount: required, unless the node names a campaign' },
-        { nodeId: 'coupon', reason: 'validityDays: required, unless the node names a campaign' },
+        { nodeId: 'coupon', field: 'discount', reason: 'discount: required, unless the node names a campaign' },
+        { nodeId: 'coupon', field: 'validityDays', reason: 'validityDays: required, unless the node names a campaign' },
       ],
     });
   });
