@@ -143,6 +143,14 @@ describe('console in a real browser', () => {
     expect(handoff.body).toMatchObject({ status: 'accepted', actions: [expect.objectContaining({ action: 'accept', actor: `sales:${REP.email}` })] });
     expect((await engine.get(`/v1/contacts/${fr.contactId}`)).body.stage).toBe('sql');
 
+    // The rep works the opportunity from the same card: a proposal sent, then won.
+    await card.getByLabel('Opportunity stage').selectOption('proposal_sent');
+    await card.getByText('Opportunity at proposal sent (20 %).').waitFor();
+    await card.getByRole('button', { name: 'Won' }).click();
+    await card.waitFor({ state: 'detached' });
+    expect((await engine.get(`/v1/handoffs/${fr.id}`)).body).toMatchObject({ status: 'won' });
+    await expect.poll(async () => (await engine.get(`/v1/contacts/${fr.contactId}`)).body.stage).toBe('customer');
+
     // The rep's session is a sales principal: admin routes refuse it, the admin screens are not offered.
     expect((await fetchInPage(page, '/v1/contacts', { method: 'GET' })).status).toBe(403);
     expect(await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).count()).toBe(0);

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { SalesAction } from '../../../domain/handoff/actions';
+import { OPPORTUNITY_PIPELINE, type OpportunityStage } from '../../../domain/handoff/pipeline';
 import { api, ApiError, unwrap } from '../api/client';
 import { Link } from '../router';
 import { formatNumber, formatTime, Problem, usePages } from '../ui';
@@ -72,7 +73,12 @@ export default function Inbox() {
                 </ul>
               )}
               {(lead.status === 'assigned' || lead.status === 'escalated') && <LeadActions handoffId={lead.id} />}
-              {lead.status === 'accepted' && <p className="done">Accepted: the contact is an SQL.</p>}
+              {lead.status === 'accepted' && (
+                <>
+                  <p className="done">Accepted: the contact is an SQL. Opportunity at {lead.opportunity === null ? '—' : `${lead.opportunity.stage.replace(/_/g, ' ')} (${lead.opportunity.probability} %)`}.</p>
+                  <OpportunityActions handoffId={lead.id} stage={(lead.opportunity?.stage ?? null) as OpportunityStage | null} />
+                </>
+              )}
             </li>
           );
         })}
@@ -82,13 +88,12 @@ export default function Inbox() {
   );
 }
 
-function LeadActions({ handoffId }: { handoffId: string }) {
+/** A sales action's call, its busy state, and its refusal: a reason's next to the field, anything else below. */
+function useSalesAction() {
   const queries = useQueryClient();
-  const [rejecting, setRejecting] = useState(false);
   const [reasonError, setReasonError] = useState<string>();
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-
   async function run(work: () => Promise<unknown>) {
     setBusy(true);
     setFailure(undefined);
@@ -102,19 +107,27 @@ function LeadActions({ handoffId }: { handoffId: string }) {
       setBusy(false);
     }
   }
+  return { run, busy, reasonError, setReasonError, failure };
+}
+
+/** The schema the API checks a reason with (rejection or loss), run before the call. */
+function reasonProblem(action: 'reject' | 'lost', reason: string): string | undefined {
+  const parsed = SalesAction.safeParse({ action, reason });
+  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'say why');
+}
+
+function LeadActions({ handoffId }: { handoffId: string }) {
+  const [rejecting, setRejecting] = useState(false);
+  const { run, busy, reasonError, setReasonError, failure } = useSalesAction();
 
   const accept = () => run(async () => unwrap(await api.POST('/v1/handoffs/{id}/accept', { params: { path: { id: handoffId } }, body: {} })));
 
   function reject(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const reason = String(new FormData(event.currentTarget).get('reason') ?? '');
-    // The schema the API checks a rejection with.
-    const parsed = SalesAction.safeParse({ action: 'reject', reason });
-    if (!parsed.success) {
-      setReasonError(parsed.error.issues[0]?.message ?? 'say why');
-      return;
-    }
-    setReasonError(undefined);
+    const problem = reasonProblem('reject', reason);
+    setReasonError(problem);
+    if (problem !== undefined) return;
     void run(async () => unwrap(await api.POST('/v1/handoffs/{id}/reject', { params: { path: { id: handoffId } }, body: { reason } })));
   }
 
@@ -135,6 +148,63 @@ function LeadActions({ handoffId }: { handoffId: string }) {
           </label>
           <button type="submit" disabled={busy}>
             Reject lead
+          </button>
+          {reasonError !== undefined && <span className="field-error">{reasonError}</span>}
+        </form>
+      )}
+      {failure !== undefined && <Problem error={failure} />}
+    </div>
+  );
+}
+
+/** An accepted lead's opportunity: moved along the pipeline, then won (the contact becomes a customer) or lost with a reason. */
+function OpportunityActions({ handoffId, stage }: { handoffId: string; stage: OpportunityStage | null }) {
+  const [losing, setLosing] = useState(false);
+  const { run, busy, reasonError, setReasonError, failure } = useSalesAction();
+  const path = { params: { path: { id: handoffId } } };
+
+  function lose(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const reason = String(new FormData(event.currentTarget).get('reason') ?? '');
+    const problem = reasonProblem('lost', reason);
+    setReasonError(problem);
+    if (problem === undefined) void run(async () => unwrap(await api.POST('/v1/handoffs/{id}/lost', { ...path, body: { reason } })));
+  }
+
+  return (
+    <div className="actions">
+      <label>
+        Opportunity stage
+        <select
+          value={stage ?? ''}
+          disabled={busy}
+          onChange={(event) => {
+            const next = event.target.value as OpportunityStage;
+            void run(async () => unwrap(await api.POST('/v1/handoffs/{id}/opportunity', { ...path, body: { stage: next } })));
+          }}
+        >
+          {OPPORTUNITY_PIPELINE.map((entry) => (
+            <option key={entry.stage} value={entry.stage}>
+              {entry.stage.replace(/_/g, ' ')} ({entry.probability} %)
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" disabled={busy} onClick={() => void run(async () => unwrap(await api.POST('/v1/handoffs/{id}/won', { ...path, body: {} })))}>
+        Won
+      </button>
+      {!losing && (
+        <button type="button" className="secondary" disabled={busy} onClick={() => setLosing(true)}>
+          Lost…
+        </button>
+      )}
+      {losing && (
+        <form onSubmit={lose} noValidate>
+          <label>
+            Why lost <input name="reason" placeholder="e.g. chose a competitor" aria-invalid={reasonError !== undefined} />
+          </label>
+          <button type="submit" disabled={busy}>
+            Mark lost
           </button>
           {reasonError !== undefined && <span className="field-error">{reasonError}</span>}
         </form>
