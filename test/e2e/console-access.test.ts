@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createConsoleUser, type ConsoleUserDatabase } from '../../db/console-user.repository.js';
+import { launchChromium } from '../helpers/browser.js';
 import { startEngine, type RunningEngine } from '../helpers/engine.js';
 
 // Who may open what, in a real Chromium against the whole engine: the login refuses a wrong
@@ -47,10 +48,7 @@ beforeAll(async () => {
   await createConsoleUser(users, { ...ADMIN, role: 'admin' });
   await createConsoleUser(users, { ...MARKETER, role: 'marketer' });
   await createConsoleUser(users, { ...REP, role: 'sales' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

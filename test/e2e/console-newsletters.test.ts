@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createConsoleUser, type ConsoleUserDatabase } from '../../db/console-user.repository.js';
+import { launchChromium } from '../helpers/browser.js';
 import { startEngine, type RunningEngine } from '../helpers/engine.js';
 import { insertSubscribers } from '../support/subscribers.js';
 
@@ -26,10 +27,7 @@ beforeAll(async () => {
   await insertSubscribers(engine.database.db, { cohort: 'spring', count: AUDIENCE, stage: 'lead' });
   await insertSubscribers(engine.database.db, { cohort: 'spring', count: 7, stage: 'mql' });
   await insertSubscribers(engine.database.db, { cohort: 'autumn', count: 9, stage: 'lead' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
