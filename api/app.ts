@@ -27,6 +27,8 @@ import { createDryRunService, type DryRunner } from './dry-runs.service.js';
 import { createJourneyService } from './journeys.service.js';
 import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
+import { createConsentService } from './consent.service.js';
+import { createContactService } from './contacts.service.js';
 import { createCouponService } from './coupons.service.js';
 import { registerCouponRoutes } from './routes/coupons.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
@@ -102,7 +104,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   registerMetricsRoutes(app, { db: deps.db, temporalMetricsUrl: deps.temporalMetricsUrl });
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth, db: deps.db });
-  registerContactRoutes(app, { db: deps.db, models, auth, dispatcher });
+  registerContactRoutes(app, { contacts: createContactService({ db: deps.db, models, dispatcher }), auth });
   registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
   registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates });
@@ -110,7 +112,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   if (deps.links !== undefined) {
     registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, ingest) });
   }
-  registerConsentRoutes(app, { db: deps.db, auth, dispatcher, doubleOptIn: deps.doubleOptIn ?? false });
+  registerConsentRoutes(app, { consent: createConsentService({ db: deps.db, dispatcher, doubleOptIn: deps.doubleOptIn ?? false }), auth });
   registerTemplateRoutes(app, { auth, templates });
   const schedules = createJourneyScheduler({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue });
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore, schedules, templates });

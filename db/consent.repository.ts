@@ -162,11 +162,11 @@ export async function removeSuppression(db: Db, address: string): Promise<boolea
  */
 export async function ensureEmailIdentity(db: Db, contactId: string, address: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const contact = await trx.selectFrom('contacts').select(['id', 'merged_into']).where('id', '=', contactId).forUpdate().executeTakeFirst();
-    if (contact === undefined) return;
+    const locked = await trx.selectFrom('contacts').select('id').where('id', '=', contactId).forUpdate().executeTakeFirst();
+    if (locked === undefined) return;
     await trx
       .insertInto('contact_identities')
-      .values({ kind: 'email', value: address.toLowerCase(), contact_id: contact.merged_into ?? contact.id })
+      .values({ kind: 'email', value: address.toLowerCase(), contact_id: canonicalContactIdSql(contactId) })
       .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
       .execute();
   });

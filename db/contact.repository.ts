@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from './connection.js';
 import type { Contact, Database } from './database.js';
 
@@ -7,7 +7,7 @@ import type { Contact, Database } from './database.js';
  * merged into, or itself. The one SQL form of the merged-contact lookup (`canonicalContactIds`
  * below is its batch form, in TypeScript).
  */
-export function canonicalContactIdSql(contactId: string) {
+export function canonicalContactIdSql(contactId: string | RawBuilder<string>) {
   return sql<string>`(select coalesce(merged_into, id) from contacts where id = ${contactId})`;
 }
 
@@ -16,6 +16,16 @@ export async function canonicalContactIds(db: Db | Transaction<Database>, ids: r
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('contacts').select(['id', 'merged_into']).where('id', 'in', [...new Set(ids)]).execute();
   return new Map(rows.map((row) => [row.id, row.merged_into ?? row.id]));
+}
+
+/**
+ * The person's contact and every profile merged into it. A merge repoints the profiles merged into
+ * the one it absorbs (db/ingestion/identity.repository.ts), so `merged_into` always names a live
+ * contact and one level finds them all.
+ */
+export async function mergedProfileIds(db: Db | Transaction<Database>, contactId: string): Promise<string[]> {
+  const rows = await db.selectFrom('contacts').select('id').where((eb) => eb.or([eb('id', '=', contactId), eb('merged_into', '=', contactId)])).execute();
+  return rows.map((row) => row.id);
 }
 
 /**

@@ -1,8 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from './connection.js';
-import type { Database } from './database.js';
-
-type Trx = Transaction<Database>;
+import { canonicalContactIds, mergedProfileIds } from './contact.repository.js';
 
 export interface Erasure {
   /** The person erased: the contact the requested id resolved to. */
@@ -15,33 +13,6 @@ export interface Erasure {
   counts: Record<string, number>;
 }
 
-/** The contact an id ends at, following merge pointers (a merged profile may have been merged again). */
-async function personOf(trx: Trx, id: string): Promise<string | undefined> {
-  let current = id;
-  for (const seen = new Set<string>(); !seen.has(current); ) {
-    seen.add(current);
-    const row = await trx.selectFrom('contacts').select('merged_into').where('id', '=', current).executeTakeFirst();
-    if (row === undefined) return undefined;
-    if (row.merged_into === null) return current;
-    current = row.merged_into;
-  }
-  return current;
-}
-
-/** The person's contact and every profile merged into it, directly or through another merged profile. */
-async function profilesOf(trx: Trx, contactId: string): Promise<string[]> {
-  const profiles = new Set([contactId]);
-  for (let frontier = [contactId]; frontier.length > 0; ) {
-    const [pointers, merges] = await Promise.all([
-      trx.selectFrom('contacts').select('id').where('merged_into', 'in', frontier).execute(),
-      trx.selectFrom('contact_merges').select('from_contact_id as id').where('into_contact_id', 'in', frontier).execute(),
-    ]);
-    frontier = [...pointers, ...merges].map((row) => row.id).filter((id) => !profiles.has(id));
-    for (const id of frontier) profiles.add(id);
-  }
-  return [...profiles];
-}
-
 /**
  * Deletes a person and everything stored about them or pointing at them, in one transaction, and
  * records that it happened (without personal data). The suppression list is left as it is: a
@@ -50,12 +21,12 @@ async function profilesOf(trx: Trx, contactId: string): Promise<string[]> {
  */
 export async function eraseContact(db: Db, id: string, erasedBy: string): Promise<Erasure | undefined> {
   return db.transaction().execute(async (trx) => {
-    const contactId = await personOf(trx, id);
+    const contactId = (await canonicalContactIds(trx, [id])).get(id);
     if (contactId === undefined) return undefined;
     // Ingestion and journey activities lock the contact row: holding it keeps a concurrent event,
     // merge or journey visit from writing rows this transaction would not see.
     await trx.selectFrom('contacts').select('id').where('id', '=', contactId).forUpdate().execute();
-    const ids = await profilesOf(trx, contactId);
+    const ids = await mergedProfileIds(trx, contactId);
     await trx.selectFrom('contacts').select('id').where('id', 'in', ids).forUpdate().execute();
 
     const inFlight = await trx.selectFrom('journey_runs').select('id').where('contact_id', 'in', ids).where('status', 'in', ['running', 'paused']).execute();

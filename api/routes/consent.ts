@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import type { Db } from '../../db/connection.js';
-import { findSuppression, listSubscriptions, removeSuppression, setSubscriptionsIn, suppressAddress } from '../../db/consent.repository.js';
-import { canonicalContactIds } from '../../db/contact.repository.js';
-import { enqueueIntents } from '../../db/outbox.repository.js';
-import { ALL_TOPICS, TOPIC_PATTERN, type SubscriptionStatus } from '../../domain/send-policy.js';
+import { ALL_TOPICS, TOPIC_PATTERN } from '../../domain/send-policy.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
+import type { ConsentService } from '../consent.service.js';
 import { ErrorResponse, HttpError } from '../errors.js';
-import type { OutboxDispatcher } from '../../orchestration/orchestrator.js';
 
 const ContactParams = z.object({ id: z.uuid() });
 const Topic = z
@@ -36,18 +32,19 @@ const SuppressionBody = z.object({
 const AddressParams = z.object({ address: z.email().max(320) });
 const SuppressionResponse = z.object({ address: z.string(), reason: z.string(), detail: z.string().nullable(), createdAt: z.string() });
 
-export function registerConsentRoutes(app: ApiInstance, deps: { db: Db; auth: Authenticator; dispatcher: OutboxDispatcher; doubleOptIn: boolean }): void {
+export function registerConsentRoutes(app: ApiInstance, deps: { consent: ConsentService; auth: Authenticator }): void {
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-  const contactIdOf = async (id: string) => (await canonicalContactIds(deps.db, [id])).get(id) ?? (() => { throw new HttpError(404, 'not_found', `no contact ${id}`); })();
-  const subscriptionsOf = async (contactId: string) => ({
-    contactId,
-    subscriptions: (await listSubscriptions(deps.db, contactId)).map((s) => ({ topic: s.topic, status: s.status, source: s.source, updatedAt: s.updatedAt.toISOString(), confirmedAt: s.confirmedAt?.toISOString() ?? null })),
-  });
+  const noContact = (id: string): never => {
+    throw new HttpError(404, 'not_found', `no contact ${id}`);
+  };
+  const notSuppressed = (): never => {
+    throw new HttpError(404, 'not_found', 'this address is not suppressed');
+  };
 
   app.get(
     '/v1/contacts/:id/subscriptions',
     { onRequest: deps.auth.requireRole('admin', 'sales'), schema: { summary: 'The topics a contact receives, with who changed each and when', tags: ['consent'], params: ContactParams, response: { 200: SubscriptionsResponse, ...errors } } },
-    async (request) => subscriptionsOf(await contactIdOf(request.params.id)),
+    async (request) => (await deps.consent.subscriptions(request.params.id)) ?? noContact(request.params.id),
   );
 
   app.put(
@@ -63,52 +60,29 @@ export function registerConsentRoutes(app: ApiInstance, deps: { db: Db; auth: Au
       },
     },
     async (request) => {
-      const contactId = await contactIdOf(request.params.id);
       const principal = requirePrincipal(request);
-      const doubleOptIn = request.body.doubleOptIn ?? deps.doubleOptIn;
-      const now = new Date();
-      const current = new Map((await listSubscriptions(deps.db, contactId)).map((s) => [s.topic, s.status]));
-      const changes = Object.entries(request.body.topics).map(([topic, wanted]) => {
-        // An already confirmed subscription is not sent back to pending by a repeated sign-up.
-        const status: SubscriptionStatus = wanted === 'subscribed' && doubleOptIn && current.get(topic) !== 'subscribed' ? 'pending' : wanted;
-        return { topic, status };
-      });
-      const outboxIds = await deps.db.transaction().execute(async (trx) => {
-        const changed = await setSubscriptionsIn(trx, contactId, changes, `api:${principal.role}:${principal.name}`, now);
-        const intents = changed.filter((change) => change.to === 'pending').map((change) => ({ kind: 'subscription_confirmation' as const, contactId, topic: change.topic, requestedAt: now.toISOString() }));
-        return enqueueIntents(trx, intents);
-      });
-      await deps.dispatcher.dispatchNow(outboxIds);
-      return subscriptionsOf(contactId);
+      const source = `api:${principal.role}:${principal.name}`;
+      return (await deps.consent.setSubscriptions(request.params.id, request.body.topics, { doubleOptIn: request.body.doubleOptIn, source })) ?? noContact(request.params.id);
     },
   );
 
   app.post(
     '/v1/suppressions',
     { onRequest: deps.auth.requireRole('admin'), schema: { summary: 'Block an address from marketing mail (complaint, manual) or from all mail (hard_bounce)', tags: ['consent'], body: SuppressionBody, response: { 200: SuppressionResponse, ...errors } } },
-    async (request) => {
-      await suppressAddress(deps.db, request.body.address, request.body.reason, request.body.detail ?? null);
-      const row = await findSuppression(deps.db, request.body.address);
-      if (row === undefined) throw new Error('suppression vanished right after it was written');
-      return { address: request.body.address.toLowerCase(), reason: row.reason, detail: row.detail, createdAt: row.createdAt.toISOString() };
-    },
+    async (request) => deps.consent.suppress(request.body.address, request.body.reason, request.body.detail ?? null),
   );
 
   app.get(
     '/v1/suppressions/:address',
     { onRequest: deps.auth.requireRole('admin'), schema: { summary: 'Whether and why an address is suppressed', tags: ['consent'], params: AddressParams, response: { 200: SuppressionResponse, ...errors } } },
-    async (request) => {
-      const row = await findSuppression(deps.db, request.params.address);
-      if (row === undefined) throw new HttpError(404, 'not_found', 'this address is not suppressed');
-      return { address: request.params.address.toLowerCase(), reason: row.reason, detail: row.detail, createdAt: row.createdAt.toISOString() };
-    },
+    async (request) => (await deps.consent.suppression(request.params.address)) ?? notSuppressed(),
   );
 
   app.delete(
     '/v1/suppressions/:address',
     { onRequest: deps.auth.requireRole('admin'), schema: { summary: 'Lift a suppression (e.g. a mailbox that works again)', tags: ['consent'], params: AddressParams, response: { 204: z.null(), ...errors } } },
     async (request, reply) => {
-      if (!(await removeSuppression(deps.db, request.params.address))) throw new HttpError(404, 'not_found', 'this address is not suppressed');
+      if (!(await deps.consent.liftSuppression(request.params.address))) notSuppressed();
       return reply.status(204).send(null);
     },
   );

@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { contactProfile, funnel, scoreBreakdown, searchContacts, setTraitsBySales, traitHistory } from '../../db/contact.queries.js';
-import type { Db } from '../../db/connection.js';
-import { canonicalContactIds } from '../../db/contact.repository.js';
-import type { ScoringModelStore } from '../../db/scoring.repository.js';
 import { LifecycleStage } from '../../domain/scoring/index.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
+import type { ContactService } from '../contacts.service.js';
 import { ErrorResponse, HttpError } from '../errors.js';
-import type { OutboxDispatcher } from '../../orchestration/orchestrator.js';
 
 const ContactParams = z.object({ id: z.uuid() });
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date');
@@ -89,12 +85,7 @@ function notFound(id: string): never {
   throw new HttpError(404, 'not_found', `no contact ${id}`);
 }
 
-export function registerContactRoutes(
-  app: ApiInstance,
-  deps: { db: Db; models: ScoringModelStore; auth: Authenticator; dispatcher: OutboxDispatcher },
-): void {
-  /** The contact an id stands for today (a merged profile answers as the person it merged into). */
-  const existingContactId = async (id: string): Promise<string> => (await canonicalContactIds(deps.db, [id])).get(id) ?? notFound(id);
+export function registerContactRoutes(app: ApiInstance, deps: { contacts: ContactService; auth: Authenticator }): void {
   const admin = deps.auth.requireRole('admin');
   const adminOrSales = deps.auth.requireRole('admin', 'sales');
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -102,42 +93,19 @@ export function registerContactRoutes(
   app.get(
     '/v1/contacts/:id',
     { onRequest: adminOrSales, schema: { summary: 'A contact: traits with their sources, stage, score, stage history, recent events', tags: ['contacts'], params: ContactParams, response: { 200: ContactProfile, ...errors } } },
-    async (request) => {
-      const profile = await contactProfile(deps.db, request.params.id);
-      if (profile === undefined) notFound(request.params.id);
-      const model = await deps.models.active();
-      const score = await scoreBreakdown(deps.db, profile.contact.id, model, new Date());
-      return {
-        id: profile.contact.id,
-        email: profile.contact.email,
-        stage: profile.contact.stage,
-        traits: profile.contact.traits,
-        identities: profile.identities,
-        mergedFrom: profile.mergedFrom,
-        score: score === undefined ? null : { engagement: score.engagement.total, fit: score.fit.points, grade: score.fit.grade },
-        stageHistory: profile.stages.map((stage) => ({ from: stage.from_stage, to: stage.to_stage, reason: stage.reason, actor: stage.actor, at: stage.occurred_at.toISOString() })),
-        recentEvents: profile.events.map((event) => ({ messageId: event.message_id, type: event.type, at: event.occurred_at.toISOString(), properties: event.properties })),
-        lastActivityAt: profile.contact.last_activity_at?.toISOString() ?? null,
-      };
-    },
+    async (request) => (await deps.contacts.profile(request.params.id)) ?? notFound(request.params.id),
   );
 
   app.get(
     '/v1/contacts/:id/score',
     { onRequest: adminOrSales, schema: { summary: 'Why this score: every engagement line (decayed now) and every fit line', tags: ['contacts'], params: ContactParams, response: { 200: ScoreResponse, ...errors } } },
-    async (request) => {
-      const contactId = await existingContactId(request.params.id);
-      return (await scoreBreakdown(deps.db, contactId, await deps.models.active(), new Date())) ?? notFound(request.params.id);
-    },
+    async (request) => (await deps.contacts.score(request.params.id)) ?? notFound(request.params.id),
   );
 
   app.get(
     '/v1/contacts/:id/trait-history',
     { onRequest: adminOrSales, schema: { summary: 'Audit trail of every trait change, automatic or by hand, and refused overwrites', tags: ['contacts'], params: ContactParams, response: { 200: TraitHistory, ...errors } } },
-    async (request) => {
-      const history = await traitHistory(deps.db, await existingContactId(request.params.id));
-      return { changes: history.map((row) => ({ ...row, changed_at: row.changed_at.toISOString() })) };
-    },
+    async (request) => (await deps.contacts.traitHistory(request.params.id)) ?? notFound(request.params.id),
   );
 
   app.patch(
@@ -145,10 +113,7 @@ export function registerContactRoutes(
     { onRequest: adminOrSales, schema: { summary: 'Set traits by hand (source sales): automatic updates never overwrite them', tags: ['contacts'], params: ContactParams, body: TraitsBody, response: { 200: z.object({ id: z.string(), traits: Traits }), ...errors } } },
     async (request) => {
       const principal = requirePrincipal(request);
-      const result = await setTraitsBySales(deps.db, request.params.id, request.body.traits, `${principal.role}:${principal.name}`, new Date(), await deps.models.active());
-      if (result === undefined) notFound(request.params.id);
-      await deps.dispatcher.dispatchNow(result.outboxIds);
-      return { id: result.contactId, traits: result.traits };
+      return (await deps.contacts.setTraits(request.params.id, request.body.traits, `${principal.role}:${principal.name}`)) ?? notFound(request.params.id);
     },
   );
 
@@ -158,26 +123,17 @@ export function registerContactRoutes(
     async (request) => {
       const { trait, activeSince, ...rest } = request.query;
       const separator = trait?.indexOf(':') ?? -1;
-      const page = await searchContacts(
-        deps.db,
-        {
-          ...rest,
-          trait: trait === undefined ? undefined : { name: trait.slice(0, separator), value: trait.slice(separator + 1) },
-          activeSince: activeSince === undefined ? undefined : new Date(activeSince),
-        },
-        await deps.models.active(),
-        new Date(),
-      );
-      return {
-        contacts: page.contacts.map((contact) => ({ ...contact, last_activity_at: contact.last_activity_at?.toISOString() ?? null })),
-        nextCursor: page.nextCursor,
-      };
+      return deps.contacts.search({
+        ...rest,
+        trait: trait === undefined ? undefined : { name: trait.slice(0, separator), value: trait.slice(separator + 1) },
+        activeSince: activeSince === undefined ? undefined : new Date(activeSince),
+      });
     },
   );
 
   app.get(
     '/v1/funnel',
     { onRequest: admin, schema: { summary: 'Contacts per stage, entries per stage over a period, and conversion between stages', tags: ['contacts'], querystring: FunnelQuery, response: { 200: FunnelResponse, ...errors } } },
-    async (request) => funnel(deps.db, new Date(request.query.from), new Date(request.query.to), LifecycleStage.options),
+    async (request) => deps.contacts.funnel(new Date(request.query.from), new Date(request.query.to)),
   );
 }

@@ -7,6 +7,7 @@ import type { Db } from '../connection.js';
 import { groupTraitEntries, otherMembers, readGroupCalls, writeGroupCalls } from '../accounts.js';
 import { insertEventRows, typedArray } from '../bulk-insert.js';
 import { lockScoringContacts, newScoringContact, readScoringContacts, recordStageChanges, refreshContactScores, rescoreContacts, scoreNewEvents } from '../contact-scoring.js';
+import { canonicalContactIdSql } from '../contact.repository.js';
 import type { Database } from '../database.js';
 import { enqueueIntents, type OrchestrationIntent } from '../outbox.repository.js';
 import { applyDeclaredTraits } from './declared-traits.js';
@@ -78,7 +79,7 @@ async function storeEventsOnce(
   const known = await sql<{ message_id: string; contact_id: string }>`
     select message_id, contact_id from (
       select m.id as message_id,
-        (select coalesce(c.merged_into, c.id) from event_message_ids e join contacts c on c.id = e.contact_id where e.message_id = m.id) as contact_id
+        (select ${canonicalContactIdSql(sql.ref<string>('e.contact_id'))} from event_message_ids e where e.message_id = m.id) as contact_id
       from unnest(${typedArray([...firstIndexOf.keys()], 'text')}) as m(id)) as probed
     where contact_id is not null`.execute(db);
   const knownContact = new Map(known.rows.map((row) => [row.message_id, row.contact_id]));
