@@ -13,6 +13,7 @@ import { registerDevMailboxRoutes, type Mailbox } from './routes/dev-mailbox.js'
 import { registerContactRoutes } from './routes/contacts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScoringRoutes } from './routes/scoring.js';
+import { createScoringService } from './scoring.service.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerHandoffRoutes } from './routes/handoff.js';
@@ -29,6 +30,7 @@ import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
 import { createConsentService } from './consent.service.js';
 import { createContactService } from './contacts.service.js';
+import { createErasureService } from './erasure.service.js';
 import { createCouponService } from './coupons.service.js';
 import { registerCouponRoutes } from './routes/coupons.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
@@ -105,7 +107,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth, db: deps.db });
   registerContactRoutes(app, { contacts: createContactService({ db: deps.db, models, dispatcher }), auth });
-  registerScoringRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  registerScoringRoutes(app, { auth, scoring: createScoringService({ db: deps.db, models, temporal: deps.temporal, taskQueue: deps.taskQueue }) });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
   registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
@@ -117,7 +119,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   const schedules = createJourneyScheduler({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue });
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore, schedules, templates });
   registerJourneyRoutes(app, { journeys, dryRuns: createDryRunService({ journeys, runner: deps.dryRunner }), auth });
-  registerErasureRoutes(app, { db: deps.db, auth, temporal: deps.temporal });
+  registerErasureRoutes(app, { auth, erasure: createErasureService({ db: deps.db, temporal: deps.temporal }) });
   registerCouponRoutes(app, { db: deps.db, auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
   registerConsoleRoutes(app, { consoleAuth, auth });
   registerApiKeyRoutes(app, { db: deps.db, auth });

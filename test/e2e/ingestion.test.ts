@@ -229,6 +229,10 @@ describe('events, identity, scoring and stages over HTTP', () => {
     expect(published.body).toMatchObject({ id: model.id, version: 2, rescoreWorkflowId: rescoreWorkflowId(model.id, 2) });
     const result = await engine.temporal.client.workflow.getHandle(published.body.rescoreWorkflowId).result();
     expect(result.rescored).toBeGreaterThan(5);
+    const progress = await engine.get('/v1/scoring-model/rescores/2');
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({ modelId: model.id, version: 2, rescoreWorkflowId: published.body.rescoreWorkflowId, status: 'completed', rescored: result.rescored });
+    expect((await engine.get('/v1/scoring-model/rescores/99')).body).toMatchObject({ error: 'not_found', message: `no re-score of ${model.id} v99` });
 
     const after = await engine.get(`/v1/contacts/${visit.body.contactId}/score`);
     expect(after.body.model.version).toBe(2);
