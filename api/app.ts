@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { readOperationalState } from '../db/metrics.queries.js';
 import type { Engine } from '../engine/engine.js';
 import { createAuthenticator } from './auth.js';
 import { createConsoleAuth, registerConsoleRoutes } from './console-auth.js';
@@ -103,7 +104,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   const ingest = createIngestService(deps.db, models, dispatcher, { journeys: journeyStore, doubleOptIn: deps.doubleOptIn ?? false });
   const consoleAuth = await createConsoleAuth(app, { db: deps.db, secret: deps.links?.secret });
   const auth = createAuthenticator(deps.db, { session: consoleAuth.session });
-  registerMetricsRoutes(app, { db: deps.db, temporalMetricsUrl: deps.temporalMetricsUrl });
+  registerMetricsRoutes(app, { operationalState: () => readOperationalState(deps.db), temporalMetricsUrl: deps.temporalMetricsUrl });
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, { ingest, auth, db: deps.db });
   registerContactRoutes(app, { contacts: createContactService({ db: deps.db, models, dispatcher }), auth });
@@ -112,7 +113,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   if (deps.links !== undefined) {
-    registerLinkRoutes(app, { db: deps.db, links: deps.links, messaging: createMessagingService(deps.db, ingest) });
+    registerLinkRoutes(app, { links: deps.links, messaging: createMessagingService(deps.db, ingest) });
   }
   registerConsentRoutes(app, { consent: createConsentService({ db: deps.db, dispatcher, doubleOptIn: deps.doubleOptIn ?? false }), auth });
   registerTemplateRoutes(app, { auth, templates });

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js';
-import { ensureEmailIdentity, setSubscriptions } from '../db/consent.repository.js';
+import { ensureEmailIdentity, listSubscriptions, setSubscriptions } from '../db/consent.repository.js';
 import { findContact } from '../db/contact.repository.js';
 import type { SubscriptionStatus } from '../domain/send-policy.js';
 import type { IngestService } from './ingest.service.js';
@@ -47,7 +47,10 @@ export function createMessagingService(db: Db, ingest: IngestService) {
     return { contactId: contact.id, changed };
   }
 
-  return { recordContactEvent, changeSubscriptions };
+  /** The topics a contact receives, for the preference centre a signed link opens. */
+  const subscriptions = (contactId: string) => listSubscriptions(db, contactId);
+
+  return { recordContactEvent, changeSubscriptions, subscriptions };
 }
 
 export type MessagingService = ReturnType<typeof createMessagingService>;

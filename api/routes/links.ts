@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../db/connection.js';
-import { listSubscriptions } from '../../db/consent.repository.js';
 import { ALL_TOPICS, KNOWN_TOPICS, TOPIC_PATTERN } from '../../domain/send-policy.js';
 import { signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../../domain/tokens.js';
 import type { ApiInstance } from '../app.js';
@@ -46,7 +44,7 @@ const PreferencesForm = z.object({
   shown: z.string().max(2000).transform((value) => value.split(',').filter(Boolean)),
 });
 
-export function registerLinkRoutes(app: ApiInstance, deps: { db: Db; links: LinkSettings; messaging: MessagingService }): void {
+export function registerLinkRoutes(app: ApiInstance, deps: { links: LinkSettings; messaging: MessagingService }): void {
   const { secret } = deps.links;
 
   /**
@@ -62,7 +60,7 @@ export function registerLinkRoutes(app: ApiInstance, deps: { db: Db; links: Link
   }
 
   async function preferencesPage(reply: FastifyReply, claims: TokenClaims, notice: string) {
-    const subscriptions = await listSubscriptions(deps.db, claims.contactId);
+    const subscriptions = await deps.messaging.subscriptions(claims.contactId);
     const status = new Map(subscriptions.map((s) => [s.topic, s.status]));
     const topics = [...new Set([...KNOWN_TOPICS, ...subscriptions.map((s) => s.topic)])].filter((topic) => topic !== ALL_TOPICS);
     const everything = status.get(ALL_TOPICS) === 'unsubscribed';
@@ -130,7 +128,7 @@ export function registerLinkRoutes(app: ApiInstance, deps: { db: Db; links: Link
     scope.post('/confirm/:token', { schema: { summary: 'Confirms a pending subscription (double opt-in)', tags: ['links'], params: TokenParams } }, async (request, reply) => {
       const claims = claimsOf(request.params.token, 'confirm');
       const topic = claims.topic ?? '';
-      const subscriptions = await listSubscriptions(deps.db, claims.contactId);
+      const subscriptions = await deps.messaging.subscriptions(claims.contactId);
       const status = subscriptions.find((s) => s.topic === topic)?.status;
       // Only a pending request is confirmed: an old link never overrides a later unsubscribe.
       if (status === 'pending') await deps.messaging.changeSubscriptions(claims.contactId, [{ topic, status: 'subscribed' }, { topic: ALL_TOPICS, status: 'subscribed' }], 'double-opt-in', {}, new Date());

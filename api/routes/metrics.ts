@@ -1,6 +1,4 @@
-import type { Db } from '../../db/connection.js';
-import { readOperationalState } from '../../db/metrics.queries.js';
-import { eventsRejected, ingestionDuration, METRICS_CONTENT_TYPE, observeDatabase, renderMetrics } from '../../telemetry/metrics.js';
+import { eventsRejected, ingestionDuration, METRICS_CONTENT_TYPE, observeDatabase, renderMetrics, type DatabaseReading } from '../../telemetry/metrics.js';
 import type { ApiInstance } from '../app.js';
 
 /** Why an ingestion request was refused, as the metric names it: one label value per HTTP answer. */
@@ -14,8 +12,8 @@ const REJECTION_REASONS: Readonly<Record<number, string>> = {
   503: 'unavailable',
 };
 
-export function registerMetricsRoutes(app: ApiInstance, deps: { db: Db; temporalMetricsUrl?: string | undefined }): void {
-  observeDatabase(() => readOperationalState(deps.db));
+export function registerMetricsRoutes(app: ApiInstance, deps: { operationalState: () => Promise<DatabaseReading>; temporalMetricsUrl?: string | undefined }): void {
+  observeDatabase(deps.operationalState);
 
   // Every route tagged `ingestion` is timed and its refusals counted, whatever sender it serves.
   app.addHook('onResponse', async (request, reply) => {
