@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { readOperationalState } from '../db/metrics.queries.js';
 import type { Engine } from '../engine/engine.js';
 import { createAuthenticator } from './auth.js';
@@ -9,6 +10,7 @@ import { createConsoleAuth, registerConsoleRoutes } from './console-auth.js';
 import { registerConsoleStatic } from './console-static.js';
 import { registerBodyDecoding } from './body-decoding.js';
 import { registerErrorHandler } from './errors.js';
+import { createBrowserSources } from './browser-sources.js';
 import { createIngestService } from './ingest.service.js';
 import { registerDevMailboxRoutes, type Mailbox } from './routes/dev-mailbox.js';
 import { registerContactRoutes } from './routes/contacts.js';
@@ -105,8 +107,11 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   const consoleAuth = await createConsoleAuth(app, { db: deps.db, secret: deps.links?.secret });
   const auth = createAuthenticator(deps.db, { session: consoleAuth.session });
   registerMetricsRoutes(app, { operationalState: () => readOperationalState(deps.db), temporalMetricsUrl: deps.temporalMetricsUrl });
-  registerHealthRoutes(app, deps);
-  registerEventRoutes(app, { ingest, auth, db: deps.db });
+  registerHealthRoutes(app, {
+    database: () => sql`select 1`.execute(deps.db),
+    temporal: () => deps.temporal.connection.workflowService.getSystemInfo({}),
+  });
+  registerEventRoutes(app, { ingest, auth, browser: createBrowserSources(deps.db, auth) });
   registerContactRoutes(app, { contacts: createContactService({ db: deps.db, models, dispatcher }), auth });
   registerScoringRoutes(app, { auth, scoring: createScoringService({ db: deps.db, models, temporal: deps.temporal, taskQueue: deps.taskQueue }) });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });

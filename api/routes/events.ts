@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { AliasEvent, GroupEvent, InboundEvent, IdentifyEvent, PageEvent, TrackEvent } from '../../domain/events.js';
 import type { ApiInstance } from '../app.js';
 import type { Authenticator } from '../auth.js';
-import { createBrowserSources, SEGMENT_SHORT_PATHS } from '../browser-sources.js';
-import type { Db } from '../../db/connection.js';
+import { SEGMENT_SHORT_PATHS, type BrowserSources } from '../browser-sources.js';
 import { ErrorResponse, issuePath } from '../errors.js';
 import type { IngestService } from '../ingest.service.js';
 
@@ -37,9 +36,9 @@ const withIdentity = <T extends z.ZodObject>(schema: T) =>
     { message: 'userId or anonymousId is required', path: ['userId'] },
   );
 
-export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator; db: Db }): void {
+export function registerEventRoutes(app: ApiInstance, deps: { ingest: IngestService; auth: Authenticator; browser: BrowserSources }): void {
   // Write keys send events; admin keys may too (imports, back-fills). Browsers too: api/browser-sources.ts.
-  const browser = createBrowserSources(deps.db, deps.auth);
+  const { browser } = deps;
   const writer = browser.ingestionHooks(deps.auth.requireRole('write', 'admin'));
   // Each route also answers at the short path analytics.js posts to (/v1/t…), left out of /openapi.json.
   const paths = (url: string) => [url, SEGMENT_SHORT_PATHS[url]].filter((path) => path !== undefined);
