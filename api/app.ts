@@ -33,6 +33,7 @@ import { registerJourneyRoutes } from './routes/journeys.js';
 import { registerErasureRoutes } from './routes/erasure.js';
 import { createConsentService } from './consent.service.js';
 import { createContactService } from './contacts.service.js';
+import { createNewsletterService } from './newsletters.service.js';
 import { createErasureService } from './erasure.service.js';
 import { createCouponService } from './coupons.service.js';
 import { registerCouponRoutes } from './routes/coupons.js';
@@ -115,7 +116,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   registerContactRoutes(app, { contacts: createContactService({ db: deps.db, models, dispatcher }), auth });
   registerScoringRoutes(app, { auth, scoring: createScoringService({ db: deps.db, models, temporal: deps.temporal, taskQueue: deps.taskQueue }) });
   registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
-  registerNewsletterRoutes(app, { db: deps.db, models, auth, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates });
+  registerNewsletterRoutes(app, { newsletters: createNewsletterService({ db: deps.db, models, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates }), auth });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   if (deps.links !== undefined) {
     registerLinkRoutes(app, { links: deps.links, messaging: createMessagingService(deps.db, ingest) });
