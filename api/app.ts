@@ -19,6 +19,7 @@ import { registerScoringRoutes } from './routes/scoring.js';
 import { createScoringService } from './scoring.service.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
+import { createHandoffService } from './handoff.service.js';
 import { registerHandoffRoutes } from './routes/handoff.js';
 import { createMessagingService, type LinkSettings } from './messaging.service.js';
 import { registerLinkRoutes } from './routes/links.js';
@@ -115,7 +116,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   registerEventRoutes(app, { ingest, auth, browser: createBrowserSources(deps.db, auth) });
   registerContactRoutes(app, { contacts: createContactService({ db: deps.db, models, dispatcher }), auth });
   registerScoringRoutes(app, { auth, scoring: createScoringService({ db: deps.db, models, temporal: deps.temporal, taskQueue: deps.taskQueue }) });
-  registerHandoffRoutes(app, { db: deps.db, auth, temporal: deps.temporal, dispatcher });
+  registerHandoffRoutes(app, { auth, handoffs: createHandoffService({ db: deps.db, temporal: deps.temporal, dispatcher }) });
   registerNewsletterRoutes(app, { newsletters: createNewsletterService({ db: deps.db, models, temporal: deps.temporal, taskQueue: deps.taskQueue, templates: deps.templates }), auth });
   if (deps.mailbox !== undefined) registerDevMailboxRoutes(app, deps.mailbox);
   if (deps.links !== undefined) {
@@ -127,7 +128,7 @@ export async function buildApp(options: ApiOptions): Promise<ApiInstance> {
   const journeys = createJourneyService({ db: deps.db, temporal: deps.temporal, journeys: journeyStore, schedules, templates });
   registerJourneyRoutes(app, { journeys, dryRuns: createDryRunService({ journeys, runner: deps.dryRunner }), auth });
   registerErasureRoutes(app, { auth, erasure: createErasureService({ db: deps.db, temporal: deps.temporal }) });
-  registerCouponRoutes(app, { db: deps.db, auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
+  registerCouponRoutes(app, { auth, coupons: createCouponService({ db: deps.db, ingest, log: app.log }), linkSecret: deps.links?.secret });
   registerConsoleRoutes(app, { consoleAuth, auth });
   registerApiKeyRoutes(app, { db: deps.db, auth });
   await registerConsoleStatic(app);

@@ -2,16 +2,23 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/connection.js';
 import { ensureEmailIdentity } from '../db/consent.repository.js';
 import { findContact } from '../db/contact.repository.js';
+import { campaignReport, createCampaign, findCampaign, importPoolCodes, issueCampaignCoupon, listCampaigns, PoolEmptyError, type CouponCampaign } from '../db/coupon-campaign.repository.js';
 import { findCoupon, redeemCoupon, type CouponRedemption, type FoundCoupon, type RedemptionOutcome } from '../db/coupon.repository.js';
-import { refusalOf, type RedeemOrder, type Refusal } from '../domain/coupons.js';
+import { campaignIdFrom, parsePoolCsv, refusalOf, type NewCampaign, type RedeemOrder, type Refusal } from '../domain/coupons.js';
 import type { InboundEvent } from '../domain/events.js';
+import { HttpError } from './errors.js';
 import type { IngestService } from './ingest.service.js';
 
 /** Who the `coupon_redeemed` event is about, by an identifier the contact already has. */
 type EventIdentity = { userId: string } | { anonymousId: string } | { email: string };
 
+export type { CouponCampaign, CouponRedemption, FoundCoupon };
+
+const MAX_POOL_CODES = 200_000;
+
 /**
- * Checks and redemptions for checkouts and tills. A redemption is decided and written under the
+ * Coupon campaigns for admins (create, read, report, import a pool, issue a contact's code), and
+ * checks and redemptions for checkouts and tills. A redemption is decided and written under the
  * coupon's row lock (db/coupon.repository.ts), then stored as a `coupon_redeemed` event through
  * ingestion, the one write path, so scoring and journeys hear it like any event. Ingestion's own
  * redemption of that event finds the row for this code and order and writes nothing more.
@@ -92,7 +99,54 @@ export function createCouponService(deps: { db: Db; ingest: IngestService; log: 
     return outcome;
   }
 
-  return { check, redeem };
+  async function campaign(id: string): Promise<CouponCampaign> {
+    const found = await findCampaign(deps.db, id);
+    if (found === undefined) throw new HttpError(404, 'not_found', `no coupon campaign ${id}`);
+    return found;
+  }
+
+  /** Campaigns are never changed: an id taken is a 409, not an update. */
+  async function create(input: NewCampaign): Promise<CouponCampaign> {
+    const id = input.id ?? campaignIdFrom(input.name);
+    const created = await createCampaign(deps.db, { id, name: input.name, terms: input.terms });
+    if (created === undefined) throw new HttpError(409, 'conflict', `a coupon campaign ${id} exists already: campaigns are never changed, create one with another id`, [{ path: 'id', message: 'taken' }]);
+    return created;
+  }
+
+  async function report(id: string) {
+    return campaignReport(deps.db, await campaign(id));
+  }
+
+  /** The contact's code of the campaign for this cause; `created` false when it had it already. */
+  async function issue(id: string, request: { contactId: string; cause: string }, now: Date) {
+    const found = await campaign(id);
+    const contact = await findContact(deps.db, request.contactId);
+    if (contact === undefined) throw new HttpError(404, 'not_found', `no contact ${request.contactId}`, [{ path: 'contactId', message: 'unknown contact' }]);
+    try {
+      return { campaign: found, coupon: await issueCampaignCoupon(deps.db, found, { contactId: contact.id, cause: request.cause, issuedAt: now }) };
+    } catch (error) {
+      if (error instanceof PoolEmptyError) throw new HttpError(409, 'pool_empty', error.message);
+      throw error;
+    }
+  }
+
+  /** A shop's CSV of codes: all imported or, on any bad line, none. */
+  async function importPool(id: string, csv: string) {
+    const found = await campaign(id);
+    if (found.terms.codes.kind !== 'pool') throw new HttpError(409, 'conflict', `campaign ${found.id} generates its own codes: only a campaign with codes {"kind": "pool"} takes imported codes`);
+    const parsed = parsePoolCsv(csv);
+    if (parsed.issues.length > 0) {
+      const issues = parsed.issues.slice(0, 100).map((issue) => ({ path: `line ${issue.line}`, message: issue.message }));
+      const more = parsed.issues.length > issues.length ? ` (and ${parsed.issues.length - issues.length} more lines)` : '';
+      throw new HttpError(400, 'invalid_request', `nothing imported: ${issues.map((issue) => `${issue.path}: ${issue.message}`).slice(0, 5).join('; ')}${more}`, issues);
+    }
+    if (parsed.codes.length === 0) throw new HttpError(400, 'invalid_request', 'nothing imported: the file holds no code', [{ path: '(body)', message: 'no code' }]);
+    if (parsed.codes.length > MAX_POOL_CODES) throw new HttpError(400, 'invalid_request', `at most ${MAX_POOL_CODES} codes an upload: split the file`, [{ path: '(body)', message: 'too many codes' }]);
+    const result = await importPoolCodes(deps.db, found.id, parsed.codes);
+    return { ...result, repeatedInFile: parsed.repeated, taken: result.taken.slice(0, 100) };
+  }
+
+  return { create, list: () => listCampaigns(deps.db), campaign, report, issue, importPool, check, redeem };
 }
 
 export type CouponService = ReturnType<typeof createCouponService>;

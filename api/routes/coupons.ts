@@ -1,16 +1,11 @@
 import bwipjs from 'bwip-js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../db/connection.js';
-import { campaignReport, createCampaign, findCampaign, importPoolCodes, issueCampaignCoupon, listCampaigns, PoolEmptyError, type CouponCampaign } from '../../db/coupon-campaign.repository.js';
-import type { CouponRedemption, FoundCoupon } from '../../db/coupon.repository.js';
-import { findContact } from '../../db/contact.repository.js';
 import { barcodeToken, readBarcodeToken, type BarcodeKind } from '../../domain/barcodes.js';
 import {
   acceptedMessage,
   amountOff,
   CampaignId,
-  campaignIdFrom,
   CouponCode,
   CouponDiscount,
   CouponScope,
@@ -18,13 +13,12 @@ import {
   describeDiscount,
   formatWhen,
   NewCampaign,
-  parsePoolCsv,
   RedeemOrder,
   type Refusal,
 } from '../../domain/coupons.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator } from '../auth.js';
-import type { CouponService } from '../coupons.service.js';
+import type { CouponCampaign, CouponRedemption, CouponService, FoundCoupon } from '../coupons.service.js';
 import { ErrorResponse, HttpError } from '../errors.js';
 
 // Coupon campaigns (admin), the check and redemption API of checkouts and tills (shop key), and the
@@ -114,7 +108,6 @@ const Gone = ErrorResponse.extend({ expiresAt: z.string().optional() });
 const UNKNOWN_MESSAGE = 'Unknown coupon code: check that it was typed as printed.';
 
 const POOL_BODY_LIMIT = 8 * 1024 * 1024;
-const MAX_POOL_CODES = 200_000;
 
 async function renderBarcode(kind: BarcodeKind, code: string): Promise<Buffer> {
   // Quiet zones and a white background: a till's scanner reads it off a phone screen in dark mode too.
@@ -145,16 +138,10 @@ function redeemedBody(coupon: FoundCoupon, redemption: CouponRedemption) {
   };
 }
 
-export function registerCouponRoutes(app: ApiInstance, deps: { db: Db; auth: Authenticator; coupons: CouponService; linkSecret: string | undefined }): void {
+export function registerCouponRoutes(app: ApiInstance, deps: { auth: Authenticator; coupons: CouponService; linkSecret: string | undefined }): void {
   const admin = deps.auth.requireRole('admin');
   const shop = deps.auth.requireRole('shop', 'admin');
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
-
-  async function existing(id: string): Promise<CouponCampaign> {
-    const campaign = await findCampaign(deps.db, id);
-    if (campaign === undefined) throw new HttpError(404, 'not_found', `no coupon campaign ${id}`);
-    return campaign;
-  }
 
   const paths = (code: string) => {
     // Without the link secret (a test API) there are no images to point at.
@@ -168,30 +155,25 @@ export function registerCouponRoutes(app: ApiInstance, deps: { db: Db; auth: Aut
       onRequest: admin,
       schema: { summary: 'Create a coupon campaign: discount, scope, validity, uses per code, total cap, generated codes or a pool', tags: ['coupons'], body: NewCampaign, response: { 201: Campaign, ...errors } },
     },
-    async (request, reply) => {
-      const id = request.body.id ?? campaignIdFrom(request.body.name);
-      const created = await createCampaign(deps.db, { id, name: request.body.name, terms: request.body.terms });
-      if (created === undefined) throw new HttpError(409, 'conflict', `a coupon campaign ${id} exists already: campaigns are never changed, create one with another id`, [{ path: 'id', message: 'taken' }]);
-      return reply.status(201).send(view(created));
-    },
+    async (request, reply) => reply.status(201).send(view(await deps.coupons.create(request.body))),
   );
 
   app.get(
     '/v1/coupon-campaigns',
     { onRequest: admin, schema: { summary: 'Coupon campaigns, oldest first', tags: ['coupons'], response: { 200: z.object({ campaigns: z.array(Campaign) }), ...errors } } },
-    async () => ({ campaigns: (await listCampaigns(deps.db)).map(view) }),
+    async () => ({ campaigns: (await deps.coupons.list()).map(view) }),
   );
 
   app.get(
     '/v1/coupon-campaigns/:id',
     { onRequest: admin, schema: { summary: 'A coupon campaign and its terms', tags: ['coupons'], params: CampaignParams, response: { 200: Campaign, ...errors } } },
-    async (request) => view(await existing(request.params.id)),
+    async (request) => view(await deps.coupons.campaign(request.params.id)),
   );
 
   app.get(
     '/v1/coupon-campaigns/:id/report',
     { onRequest: admin, schema: { summary: 'Issued, redeemed, redemption rate and revenue of the redeeming orders', tags: ['coupons'], params: CampaignParams, response: { 200: Report, ...errors } } },
-    async (request) => ({ campaignId: request.params.id, ...(await campaignReport(deps.db, await existing(request.params.id))) }),
+    async (request) => ({ campaignId: request.params.id, ...(await deps.coupons.report(request.params.id)) }),
   );
 
   app.post(
@@ -201,22 +183,14 @@ export function registerCouponRoutes(app: ApiInstance, deps: { db: Db; auth: Aut
       schema: { summary: "A contact's code of this campaign for a cause: the same contact and cause always get the same code", tags: ['coupons'], params: CampaignParams, body: IssueBody, response: { 200: Issued, 201: Issued, ...errors } },
     },
     async (request, reply) => {
-      const campaign = await existing(request.params.id);
-      const contact = await findContact(deps.db, request.body.contactId);
-      if (contact === undefined) throw new HttpError(404, 'not_found', `no contact ${request.body.contactId}`, [{ path: 'contactId', message: 'unknown contact' }]);
-      try {
-        const coupon = await issueCampaignCoupon(deps.db, campaign, { contactId: contact.id, cause: request.body.cause, issuedAt: new Date() });
-        return reply.status(coupon.created ? 201 : 200).send({
-          code: coupon.code,
-          campaignId: campaign.id,
-          validFrom: coupon.validFrom?.toISOString() ?? null,
-          expiresAt: coupon.expiresAt.toISOString(),
-          ...paths(coupon.code),
-        });
-      } catch (error) {
-        if (error instanceof PoolEmptyError) throw new HttpError(409, 'pool_empty', error.message);
-        throw error;
-      }
+      const { campaign, coupon } = await deps.coupons.issue(request.params.id, request.body, new Date());
+      return reply.status(coupon.created ? 201 : 200).send({
+        code: coupon.code,
+        campaignId: campaign.id,
+        validFrom: coupon.validFrom?.toISOString() ?? null,
+        expiresAt: coupon.expiresAt.toISOString(),
+        ...paths(coupon.code),
+      });
     },
   );
 
@@ -238,20 +212,7 @@ export function registerCouponRoutes(app: ApiInstance, deps: { db: Db; auth: Aut
           response: { 200: PoolImported, ...errors },
         },
       },
-      async (request) => {
-        const campaign = await existing(request.params.id);
-        if (campaign.terms.codes.kind !== 'pool') throw new HttpError(409, 'conflict', `campaign ${campaign.id} generates its own codes: only a campaign with codes {"kind": "pool"} takes imported codes`);
-        const parsed = parsePoolCsv(request.body);
-        if (parsed.issues.length > 0) {
-          const issues = parsed.issues.slice(0, 100).map((issue) => ({ path: `line ${issue.line}`, message: issue.message }));
-          const more = parsed.issues.length > issues.length ? ` (and ${parsed.issues.length - issues.length} more lines)` : '';
-          throw new HttpError(400, 'invalid_request', `nothing imported: ${issues.map((issue) => `${issue.path}: ${issue.message}`).slice(0, 5).join('; ')}${more}`, issues);
-        }
-        if (parsed.codes.length === 0) throw new HttpError(400, 'invalid_request', 'nothing imported: the file holds no code', [{ path: '(body)', message: 'no code' }]);
-        if (parsed.codes.length > MAX_POOL_CODES) throw new HttpError(400, 'invalid_request', `at most ${MAX_POOL_CODES} codes an upload: split the file`, [{ path: '(body)', message: 'too many codes' }]);
-        const result = await importPoolCodes(deps.db, campaign.id, parsed.codes);
-        return { ...result, repeatedInFile: parsed.repeated, taken: result.taken.slice(0, 100) };
-      },
+      async (request) => deps.coupons.importPool(request.params.id, request.body),
     );
   });
 

@@ -1,13 +1,9 @@
-import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Db } from '../../db/connection.js';
-import { activeRoutingRules, findHandoff, listLeadsOf, listReps, saveRoutingRules, upsertRep } from '../../db/handoff/index.js';
 import { HandoffStatus, OpportunityStage, RoutingRules, SalesAction } from '../../domain/handoff/index.js';
 import type { ApiInstance } from '../app.js';
 import { requirePrincipal, type Authenticator, type Principal } from '../auth.js';
 import { ErrorResponse, HttpError } from '../errors.js';
-import { takeSalesAction } from '../handoff.service.js';
-import type { OutboxDispatcher } from '../../orchestration/orchestrator.js';
+import type { HandoffService } from '../handoff.service.js';
 
 const RepParams = z.object({ email: z.email() });
 const RepBody = z.object({
@@ -82,7 +78,7 @@ const InboxQuery = z.object({
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 const publicView = <T extends { workflowId: string; runId: string }>({ workflowId: _w, runId: _r, ...rest }: T) => rest;
 
-export function registerHandoffRoutes(app: ApiInstance, deps: { db: Db; auth: Authenticator; temporal: Client; dispatcher: OutboxDispatcher }): void {
+export function registerHandoffRoutes(app: ApiInstance, deps: { auth: Authenticator; handoffs: HandoffService }): void {
   const admin = deps.auth.requireRole('admin');
   const sales = deps.auth.requireRole('sales');
   const salesOrAdmin = deps.auth.requireRole('sales', 'admin');
@@ -90,16 +86,11 @@ export function registerHandoffRoutes(app: ApiInstance, deps: { db: Db; auth: Au
   app.put(
     '/v1/sales/reps/:email',
     { onRequest: admin, schema: { summary: 'Create or update a sales rep: manager, territories, capacity (open leads), availability', tags: ['sales'], params: RepParams, body: RepBody, response: { 200: Rep, ...errors } } },
-    async (request) => {
-      await upsertRep(deps.db, { email: request.params.email, ...request.body });
-      const rep = (await listReps(deps.db)).find((candidate) => candidate.email === request.params.email.toLowerCase());
-      if (rep === undefined) throw new Error('rep vanished after its upsert');
-      return rep;
-    },
+    async (request) => deps.handoffs.saveRep({ email: request.params.email, ...request.body }),
   );
 
   app.get('/v1/sales/reps', { onRequest: admin, schema: { summary: 'Sales reps with their open leads', tags: ['sales'], response: { 200: z.object({ reps: z.array(Rep) }), ...errors } } }, async () => ({
-    reps: await listReps(deps.db),
+    reps: await deps.handoffs.reps(),
   }));
 
   app.put(
@@ -108,14 +99,14 @@ export function registerHandoffRoutes(app: ApiInstance, deps: { db: Db; auth: Au
       onRequest: admin,
       schema: { summary: 'Replace the routing rules (accounts, territories, fallback queue, SLA, recycling, CRM webhook); a new version', tags: ['sales'], body: RoutingRules, response: { 200: z.object({ version: z.number(), rules: RoutingRules }), ...errors } },
     },
-    async (request) => ({ version: await saveRoutingRules(deps.db, request.body), rules: request.body }),
+    async (request) => ({ version: await deps.handoffs.saveRoutingRules(request.body), rules: request.body }),
   );
 
   app.get(
     '/v1/handoff/routing-rules',
     { onRequest: admin, schema: { summary: 'The routing rules in force', tags: ['sales'], response: { 200: z.object({ version: z.number(), rules: RoutingRules }), ...errors } } },
     async () => {
-      const active = await activeRoutingRules(deps.db);
+      const active = await deps.handoffs.routingRules();
       if (active === undefined) throw new HttpError(404, 'not_found', 'no routing rules yet: PUT /v1/handoff/routing-rules');
       return active;
     },
@@ -127,7 +118,7 @@ export function registerHandoffRoutes(app: ApiInstance, deps: { db: Db; auth: Au
     async (request) => {
       const owner = requirePrincipal(request).owner;
       if (owner === null) throw new HttpError(403, 'forbidden', 'this sales key has no owner');
-      const leads = await listLeadsOf(deps.db, owner, request.query.status, request.query.limit);
+      const leads = await deps.handoffs.leadsOf(owner, request.query.status, request.query.limit);
       return { leads: leads.map(publicView) };
     },
   );
@@ -136,7 +127,7 @@ export function registerHandoffRoutes(app: ApiInstance, deps: { db: Db; auth: Au
     '/v1/handoffs/:id',
     { onRequest: salesOrAdmin, schema: { summary: 'A hand-off: owner, status, summary, actions, and CRM delivery state (delivered, or dead letter with the last error)', tags: ['sales'], params: HandoffParams, response: { 200: HandoffDetail, ...errors } } },
     async (request) => {
-      const found = await findHandoff(deps.db, request.params.id);
+      const found = await deps.handoffs.handoff(request.params.id);
       const principal = requirePrincipal(request);
       if (found === undefined || (principal.role === 'sales' && principal.owner?.toLowerCase() !== found.owner)) {
         throw new HttpError(404, 'not_found', `no hand-off ${request.params.id}`);
@@ -164,10 +155,7 @@ export function registerHandoffRoutes(app: ApiInstance, deps: { db: Db; auth: Au
       { onRequest: salesOrAdmin, schema: { summary, tags: ['sales'], params: HandoffParams, body, response: { 200: ActionAnswer, ...errors } } },
       async (request) => {
         const principal = requirePrincipal(request);
-        const result = await takeSalesAction(
-          { db: deps.db, temporal: deps.temporal, dispatchNow: (ids) => deps.dispatcher.dispatchNow(ids) },
-          { handoffId: request.params.id, action: toAction(request.body), actor: actorOf(principal) },
-        );
+        const result = await deps.handoffs.takeAction({ handoffId: request.params.id, action: toAction(request.body), actor: actorOf(principal) });
         switch (result.kind) {
           case 'not-found':
             throw new HttpError(404, 'not_found', `no hand-off ${request.params.id}`);
