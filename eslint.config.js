@@ -112,6 +112,29 @@ export default tseslint.config(
     },
   },
   {
+    // A route is HTTP (schemas, roles, status codes); what it does goes through its service in
+    // api/*.service.ts, the one place a capability reaches storage or Temporal. Types may cross.
+    files: ['api/routes/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@temporalio/client', allowTypeImports: true, message: 'A route reaches Temporal through its service (api/*.service.ts).' },
+            { name: 'kysely', allowTypeImports: true, message: 'A route reaches the database through its service (api/*.service.ts).' },
+          ],
+          patterns: [
+            {
+              group: ['**/db', '**/db/**', '**/orchestration', '**/orchestration/**', '**/activities', '**/activities/**', '**/engine', '**/engine/**'],
+              allowTypeImports: true,
+              message: 'A route reaches db/, orchestration/ and activities through its service (api/*.service.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The parts the composition root assembles stay unaware of it (worker/, api/, scripts/ use it).
     files: ['activities/**/*.ts', 'orchestration/**/*.ts', 'telemetry/**/*.ts', 'templates/**/*.ts'],
     rules: {
