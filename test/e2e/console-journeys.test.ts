@@ -167,7 +167,10 @@ describe('journey editor in a real browser', () => {
     await panel.getByTestId('dry-run-percent').filter({ hasText: '100 %' }).waitFor({ timeout: 120_000 });
     // Entries spread over the six days: everyone has the welcome and waits v2's three days of pause;
     // those who entered early enough leave, the others are still waiting when the run ends.
-    const rows = await panel.getByRole('table', { name: 'Dry run paths' }).locator('tbody tr').evaluateAll((lines) => lines.map((line) => Array.from(line.querySelectorAll('td')).map((cell) => (cell as { textContent: string | null }).textContent ?? '')));
+    // The bar reaches 100 % with the last progress poll; the result's table renders on the poll after.
+    const pathRows = panel.getByRole('table', { name: 'Dry run paths' }).locator('tbody tr');
+    await pathRows.first().waitFor();
+    const rows = await pathRows.evaluateAll((lines) => lines.map((line) => Array.from(line.querySelectorAll('td')).map((cell) => (cell as { textContent: string | null }).textContent ?? '')));
     expect(new Set(rows.map(([, taken]) => taken))).toEqual(new Set(['hello → pause → done', 'hello → pause']));
     expect(rows.reduce((sum, [contacts]) => sum + Number(contacts), 0)).toBe(200);
     const left = Number(rows.find(([, taken]) => taken === 'hello → pause → done')![0]);
