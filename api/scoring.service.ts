@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
+import { countLiveContacts } from '../db/contact.queries.js';
 import { activateScoringModel, latestModelVersion, type ScoringModelStore } from '../db/scoring.repository.js';
 import { validateScoringModel, type ModelIssue, type ScoringModel } from '../domain/scoring/index.js';
 import { rescoreWorkflowId } from '../workflows/ids.js';
@@ -45,8 +46,7 @@ export function createScoringService(deps: { db: Db; models: ScoringModelStore; 
     const name = described.status.name;
     const status: RescoreStatus = name === 'RUNNING' || name === 'CONTINUED_AS_NEW' ? 'running' : name === 'COMPLETED' ? 'completed' : 'failed';
     const rescored = status === 'completed' ? (await handle.result()).rescored : null;
-    const contacts = await deps.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('count')).where('merged_into', 'is', null).executeTakeFirstOrThrow();
-    return { modelId: id, progress: { modelId: id, version, rescoreWorkflowId: workflowId, status, rescored, contacts: Number(contacts.count) } };
+    return { modelId: id, progress: { modelId: id, version, rescoreWorkflowId: workflowId, status, rescored, contacts: await countLiveContacts(deps.db) } };
   }
 
   /** Publishes a model document as the next version of its id (the active model's when it names none) and starts its re-score. */

@@ -220,3 +220,9 @@ export function setTraitsBySales(db: Db, requestedId: string, values: Record<str
 export async function traitHistory(db: Db, contactId: string) {
   return db.selectFrom('trait_changes').select(['trait', 'before', 'after', 'outcome', 'actor', 'changed_at']).where('contact_id', '=', contactId).orderBy('id').execute();
 }
+
+/** Contacts that are people today (merged profiles left out): what a full re-score has to reach. */
+export async function countLiveContacts(db: Db): Promise<number> {
+  const row = await db.selectFrom('contacts').select((eb) => eb.fn.countAll<string>().as('count')).where('merged_into', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
