@@ -260,8 +260,38 @@ export function createEmailActivities(deps: EmailDependencies) {
     return { status: 'sent', emailId };
   }
 
-  return { sendEmail };
+  /**
+   * The e-mails of a cohort's members at one moment, each with its own claim and its own consent,
+   * suppression and budget checks right before its send, a few at a time to keep the SMTP pool busy.
+   * One member's failure does not fail the others: it comes back as `retry` (or `failed` when no
+   * retry can help) and the workflow sends that one alone, with sendEmail's retries.
+   */
+  async function sendEmails(inputs: readonly SendEmailInput[]): Promise<BatchSendOutcome[]> {
+    const outcomes: BatchSendOutcome[] = new Array<BatchSendOutcome>(inputs.length);
+    let next = 0;
+    const lane = async () => {
+      for (let index = next++; index < inputs.length; index = next++) {
+        try {
+          outcomes[index] = await sendEmail(inputs[index] as SendEmailInput);
+        } catch (error) {
+          const retryable = !(error instanceof ApplicationFailure && error.nonRetryable);
+          const reason = error instanceof Error ? error.message : String(error);
+          outcomes[index] = retryable ? { status: 'retry', reason } : { status: 'failed', reason };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_SEND_LANES, inputs.length) }, lane));
+    return outcomes;
+  }
+
+  return { sendEmail, sendEmails };
 }
+
+/** Copies in flight at once in a batch, as a newsletter page sends them. */
+const BATCH_SEND_LANES = 8;
+
+/** One e-mail of a batch: what sendEmail answered, or why it did not, for the workflow to decide. */
+export type BatchSendOutcome = SendEmailResult | { status: 'retry'; reason: string } | { status: 'failed'; reason: string };
 
 /** The send path's options from the process configuration. */
 export function messagingFromConfig(

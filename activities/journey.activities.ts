@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import { Liquid } from 'liquidjs';
@@ -5,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { recordStageChanges } from '../db/contact-scoring.js';
 import { findContact } from '../db/contact.repository.js';
 import { issueCoupon as insertCoupon } from '../db/coupon.repository.js';
-import { ENDED, recordJourneyVisit as insertVisit, setJourneyRunStatus } from '../db/journey-run.repository.js';
+import { ENDED, leaveCohort, recordJourneyVisits as insertVisits, setJourneyRunStatus, type JourneyVisitRecord } from '../db/journey-run.repository.js';
 import { journeyExits } from '../telemetry/metrics.js';
 import type { JourneyRunStatusColumn } from '../db/journey.types.js';
 import { enqueueIntents } from '../db/outbox.repository.js';
@@ -14,7 +16,8 @@ import { LifecycleStage, stageOrVisitor } from '../domain/scoring/lifecycle.js';
 import { traitValues } from '../domain/traits.js';
 import { applyTraitChanges } from '../db/contact.queries.js';
 import type { ScoringModelStore } from '../db/scoring.repository.js';
-import type { JourneyVisitOutcome } from '../workflows/journey.contract.js';
+import type { JourneyVisitOutcome, JourneyWorkflowInput } from '../workflows/journey.contract.js';
+import type { journeyWorkflow } from '../workflows/journey.workflow.js';
 import { issueCampaignCode } from './coupons.js';
 import { signedWebhookHeaders } from './webhook-signature.js';
 
@@ -88,14 +91,38 @@ async function renderJson(liquid: Liquid, value: unknown, data: Record<string, u
 export function createJourneyActivities(deps: JourneyDependencies) {
   const liquid = new Liquid({ cache: true });
 
+  const visitRecord = (input: RecordJourneyVisitInput): JourneyVisitRecord => ({
+    ...input,
+    entryKey: input.entryKey ?? null,
+    at: new Date(input.at),
+    startedAt: new Date(input.startedAt),
+  });
+
   async function recordJourneyVisit(input: RecordJourneyVisitInput): Promise<void> {
-    await insertVisit(deps.db, {
-      ...input,
-      entryKey: input.entryKey ?? null,
-      at: new Date(input.at),
-      startedAt: new Date(input.startedAt),
-    });
+    await insertVisits(deps.db, [visitRecord(input)], null);
     if (ENDED.has(input.status)) journeyExits.inc({ outcome: input.status });
+  }
+
+  /** The visits a cohort's members made at one moment, in one transaction. */
+  async function recordJourneyVisitBatch(input: { cohortId: string; visits: RecordJourneyVisitInput[] }): Promise<void> {
+    await insertVisits(deps.db, input.visits.map(visitRecord), input.cohortId);
+    for (const visit of input.visits) if (ENDED.has(visit.status)) journeyExits.inc({ outcome: visit.status });
+  }
+
+  /**
+   * Starts the workflow of its own a cohort's member goes on in, then points its row there: it is
+   * signalled there from now on. Started with the worker's client rather than as a child workflow: the
+   * run outlives its cohort, and nothing of the cohort waits for it.
+   */
+  async function leaveJourneyCohort(input: { workflowId: string; runId: string; next: JourneyWorkflowInput }): Promise<void> {
+    const { client, info } = Context.current();
+    try {
+      await client.workflow.start<typeof journeyWorkflow>('journeyWorkflow', { taskQueue: info.taskQueue, workflowId: input.workflowId, args: [input.next] });
+    } catch (error) {
+      // This activity's earlier attempt started it.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    await leaveCohort(deps.db, input.workflowId, input.runId);
   }
 
   async function setJourneyStatus(input: { workflowId: string; runId: string; status: JourneyRunStatusColumn; at: string }): Promise<void> {
@@ -228,5 +255,5 @@ export function createJourneyActivities(deps: JourneyDependencies) {
     throw ApplicationFailure.retryable(`webhook ${new URL(input.url).host} answered ${response.status}`, 'WebhookFailed');
   }
 
-  return { recordJourneyVisit, setJourneyStatus, loadContactFacts, setContactStage, setContactTrait, issueCoupon, requestHandoff, callWebhook };
+  return { recordJourneyVisit, recordJourneyVisitBatch, leaveJourneyCohort, setJourneyStatus, loadContactFacts, setContactStage, setContactTrait, issueCoupon, requestHandoff, callWebhook };
 }

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection.js';
 import { eraseContact } from '../db/erasure.repository.js';
 import { handoffWorkflowId } from '../workflows/ids.js';
-import { stopJourneySignal } from '../workflows/journey.contract.js';
+import { tellJourneyRun } from '../orchestration/journey-signals.js';
 
 export interface ErasureOutcome {
   /** The person erased: the contact the requested id resolved to. */
@@ -38,7 +38,7 @@ export function createErasureService(deps: { db: Db; temporal: Client }) {
     // contact find it gone: sending and reading facts fail as ContactNotFound, visits record nothing.
     const reason = 'contact erased on request';
     const stops = await Promise.allSettled([
-      ...erasure.journeyWorkflowIds.map((workflowId) => unlessGone(deps.temporal.workflow.getHandle(workflowId).signal(stopJourneySignal, { reason }))),
+      ...erasure.journeyRuns.map((run) => unlessGone(tellJourneyRun(deps.temporal, run, { kind: 'stop', reason }))),
       ...erasure.profileIds.map((profileId) => unlessGone(deps.temporal.workflow.getHandle(handoffWorkflowId(profileId)).terminate(reason))),
     ]);
     return {

@@ -19,7 +19,7 @@ import type { DefinitionIssue, JourneyDefinition } from '../domain/journeys/defi
 import { JOURNEY_LEVEL, validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { JOURNEY_TEMPLATES_DIR, listJourneyTemplates, loadJourneyTemplate } from '../templates/journey-templates.js';
 import type { JourneyScheduler } from '../orchestration/journey-schedules.js';
-import { migrateJourneySignal, pauseJourneySignal, resumeJourneySignal, stopJourneySignal } from '../workflows/journey.contract.js';
+import { tellJourneyRun } from '../orchestration/journey-signals.js';
 import { HttpError } from './errors.js';
 
 /** A definition the marketer must fix: every problem, each with its node and reason. Nothing was stored. */
@@ -239,7 +239,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
       if (policy === 'move_to_new') {
         const runs = await inFlightRunsOfJourney(deps.db, id, { beforeVersion: outcome.version });
         moved = await forEachRun(runs, (run) =>
-          deps.temporal.workflow.getHandle(run.workflowId).signal(migrateJourneySignal, { version: outcome.version, definition, nodeMap }),
+          tellJourneyRun(deps.temporal, run, { kind: 'migrate', target: { version: outcome.version, definition, nodeMap } }),
         );
       }
       return { id, version: outcome.version, previousVersion: outcome.previousVersion, inFlightPolicy: policy, movedRuns: moved };
@@ -260,8 +260,8 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
       deps.journeys.forget();
       await deps.schedules.sync(id);
       let signalled = 0;
-      if (action === 'pause') signalled = await signalAll(id, (run) => deps.temporal.workflow.getHandle(run.workflowId).signal(pauseJourneySignal));
-      if (action === 'resume') signalled = await signalAll(id, (run) => deps.temporal.workflow.getHandle(run.workflowId).signal(resumeJourneySignal));
+      if (action === 'pause') signalled = await signalAll(id, (run) => tellJourneyRun(deps.temporal, run, { kind: 'pause' }));
+      if (action === 'resume') signalled = await signalAll(id, (run) => tellJourneyRun(deps.temporal, run, { kind: 'resume' }));
       return { id, status: journey.status, signalledRuns: signalled };
     },
 
@@ -269,7 +269,7 @@ export function createJourneyService(deps: { db: Db; temporal: Client; journeys:
     async stopForContact(id: string, contactId: string, reason: string) {
       if ((await findJourney(deps.db, id)) === undefined) notFound(id);
       const runs = await inFlightRunsOfContact(deps.db, contactId, id);
-      const stopped = await forEachRun(runs, (run) => deps.temporal.workflow.getHandle(run.workflowId).signal(stopJourneySignal, { reason }));
+      const stopped = await forEachRun(runs, (run) => tellJourneyRun(deps.temporal, run, { kind: 'stop', reason }));
       return { id, contactId, stoppedRuns: stopped, workflowIds: runs.map((run) => run.workflowId) };
     },
 

@@ -8,7 +8,7 @@ export interface Erasure {
   /** Every profile that was that person: the contact and all profiles merged into it. */
   profileIds: string[];
   /** Journey runs that were in flight, to be told to stop once the rows are gone. */
-  journeyWorkflowIds: string[];
+  journeyRuns: { workflowId: string; cohortId: string | null }[];
   /** Rows deleted per table. */
   counts: Record<string, number>;
 }
@@ -29,7 +29,7 @@ export async function eraseContact(db: Db, id: string, erasedBy: string): Promis
     const ids = await mergedProfileIds(trx, contactId);
     await trx.selectFrom('contacts').select('id').where('id', 'in', ids).forUpdate().execute();
 
-    const inFlight = await trx.selectFrom('journey_runs').select('id').where('contact_id', 'in', ids).where('status', 'in', ['running', 'paused']).execute();
+    const inFlight = await trx.selectFrom('journey_runs').select(['id', 'cohort_id']).where('contact_id', 'in', ids).where('status', 'in', ['running', 'paused']).execute();
     const handoffIds = (await trx.selectFrom('handoffs').select('id').where('contact_id', 'in', ids).execute()).map((row) => row.id);
     // events.id is a bigint read as text, score_ledger.event_id the same column type typed as a number.
     const eventIds = trx.selectFrom('events').select(sql<number>`id`.as('id')).where('contact_id', 'in', ids);
@@ -68,6 +68,6 @@ export async function eraseContact(db: Db, id: string, erasedBy: string): Promis
     await count('contacts', trx.deleteFrom('contacts').where('id', 'in', ids));
 
     await trx.insertInto('erasures').values({ contact_id: contactId, erased_by: erasedBy, counts: JSON.stringify(counts) }).execute();
-    return { contactId, profileIds: ids, journeyWorkflowIds: inFlight.map((row) => row.id), counts };
+    return { contactId, profileIds: ids, journeyRuns: inFlight.map((row) => ({ workflowId: row.id, cohortId: row.cohort_id })), counts };
   });
 }

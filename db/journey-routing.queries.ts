@@ -14,13 +14,25 @@ export interface InFlightRun {
   contactId: string;
   entryKey: string | null;
   currentNode: string | null;
+  /** The cohort workflow the run is a member of: where its signals go. Null when it has a workflow of its own. */
+  cohortId: string | null;
 }
 
-function toInFlight(row: { id: string; journey_id: string; version: number; contact_id: string; entry_key: string | null; current_node: string | null }): InFlightRun {
-  return { workflowId: row.id, journeyId: row.journey_id, version: row.version, contactId: row.contact_id, entryKey: row.entry_key, currentNode: row.current_node };
+function toInFlight(row: { id: string; journey_id: string; version: number; contact_id: string; entry_key: string | null; current_node: string | null; cohort_id: string | null }): InFlightRun {
+  return { workflowId: row.id, journeyId: row.journey_id, version: row.version, contactId: row.contact_id, entryKey: row.entry_key, currentNode: row.current_node, cohortId: row.cohort_id };
 }
 
-const runColumns = ['id', 'journey_id', 'version', 'contact_id', 'entry_key', 'current_node'] as const;
+const runColumns = ['id', 'journey_id', 'version', 'contact_id', 'entry_key', 'current_node', 'cohort_id'] as const;
+
+/**
+ * Which of these run ids (journeyWorkflowId) are in flight. A run alone is kept unique by Temporal's
+ * workflow ids, a cohort's member only by its row: the router asks here before admitting either.
+ */
+export async function inFlightRunIds(db: Queryable, workflowIds: readonly string[]): Promise<Set<string>> {
+  if (workflowIds.length === 0) return new Set();
+  const rows = await db.selectFrom('journey_runs').select('id').where('id', 'in', [...new Set(workflowIds)]).where('status', 'in', [...IN_FLIGHT]).execute();
+  return new Set(rows.map((row) => row.id));
+}
 
 export async function inFlightRunsOfContact(db: Queryable, contactId: string, journeyId?: string): Promise<InFlightRun[]> {
   let query = db.selectFrom('journey_runs').select(runColumns).where('contact_id', '=', contactId).where('status', 'in', [...IN_FLIGHT]);

@@ -18,6 +18,8 @@ export interface JourneyRunTable {
   started_at: Timestamp;
   updated_at: Timestamp;
   ended_at: Timestamp | null;
+  /** The cohort workflow a member runs in (its signals go there); null for a run with a workflow of its own. */
+  cohort_id: string | null;
 }
 
 export interface JourneyNodeVisitTable {

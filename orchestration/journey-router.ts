@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
@@ -7,6 +8,7 @@ import { versionKey } from '../db/journey.repository.js';
 import {
   entriesByCause,
   eventsForRouting,
+  inFlightRunIds,
   inFlightRunsOfContacts,
   lockJourneyEntries,
   pairKey,
@@ -18,8 +20,11 @@ import type { OrchestrationIntent } from '../db/outbox.repository.js';
 import type { PreviousRun } from '../domain/journeys/event-routing.js';
 import { entryKeyOf, eventMatches, type MatchableEvent } from '../domain/journeys/evaluate.js';
 import { acceptsAnyEntryKey, eventPathsRead, propertiesFor, reEntryDecision, runListensTo } from '../domain/journeys/event-routing.js';
-import { journeyEventSignal, type JourneyEventPayload, type JourneyWorkflowInput } from '../workflows/journey.contract.js';
-import { journeyWorkflowId, WELCOME_TEMPLATE } from '../workflows/ids.js';
+import type { JourneyCohortInput, JourneyCohortMember } from '../workflows/journey-cohort.contract.js';
+import type { journeyCohortWorkflow } from '../workflows/journey-cohort.workflow.js';
+import type { JourneyEventPayload, JourneyWorkflowInput } from '../workflows/journey.contract.js';
+import { cohortMemberRunId, journeyWorkflowId, WELCOME_TEMPLATE } from '../workflows/ids.js';
+import { tellJourneyRun } from './journey-signals.js';
 import { journeyEntries } from '../telemetry/metrics.js';
 
 const STAGE_CHANGED = 'stage_changed';
@@ -83,6 +88,28 @@ const scheduledKey = (intent: ScheduledEntryIntent) => `${intent.journeyId}\n${i
 const SCHEDULE_TICK = 'schedule_tick';
 const causeKey = (journeyId: string, cause: string) => `${journeyId}\n${cause}`;
 
+/**
+ * Admissions to one journey version in one sweep from which the contacts run as one cohort workflow
+ * instead of one workflow each (a stage change for an imported list, a calendar tick): below it, a
+ * workflow per contact is cheap enough and shows each run on its own in Temporal's UI.
+ */
+export const COHORT_MINIMUM = 10;
+
+/** A cohort's workflow id follows from who entered it and why: a sweep handed over again starts none twice. */
+function cohortWorkflowId(journeyId: string, version: number, members: readonly { workflowId: string; cause: string }[]): string {
+  const hash = createHash('sha256');
+  for (const { workflowId, cause } of [...members].sort((a, b) => (a.workflowId < b.workflowId ? -1 : a.workflowId > b.workflowId ? 1 : 0))) hash.update(`${workflowId}\n${cause}\n`);
+  return `journey-cohort:${journeyId}:v${version}:${hash.digest('hex').slice(0, 24)}`;
+}
+
+/** A member admitted in this sweep whose cohort starts when the sweep records its entries. */
+interface PendingMember {
+  member: JourneyCohortMember & { events: JourneyEventPayload[] };
+  run: InFlightRun;
+  cause: string;
+  at: Date;
+}
+
 function planEvent(routing: JourneyRouting, contactId: string, row: RoutedEvent): IntentPlan {
   const event = { id: row.id, type: row.type, occurredAt: row.occurredAt.toISOString(), properties: row.properties };
   const plan: IntentPlan = { contactId, signal: event, admissions: [], refused: [] };
@@ -118,7 +145,8 @@ function planScheduledEntry(routing: JourneyRouting, contactId: string, intent: 
   const routable = routing.entries.find(({ journeyId, definition }) => journeyId === intent.journeyId && definition.entry.kind === 'schedule');
   // Paused, archived or republished without a calendar between the tick and this sweep.
   if (routable === undefined) return { contactId, signal: undefined, admissions: [], refused: [{ journeyId: intent.journeyId, entered: false, reason: 'the journey does not enter on a calendar now' }] };
-  const cause = `schedule:${intent.tick}`;
+  // A tick enters many contacts, and an entry is kept once per (journey, cause): the cause names both.
+  const cause = `schedule:${intent.tick}/${contactId}`;
   return { contactId, signal: undefined, admissions: [{ routable, contactId, cause, entryKey: undefined, entryEvent: { eventId: cause, type: SCHEDULE_TICK, properties: {} } }], refused: [] };
 }
 
@@ -128,8 +156,9 @@ function planScheduledEntry(routing: JourneyRouting, contactId: string, intent: 
  * checked against `journey_runs`) by starting the interpreter with the frozen active version.
  * Every step is idempotent, so the outbox may hand the same intent over twice.
  */
-export function createJourneyRouter(deps: { temporal: Client; taskQueue: string; journeys: JourneyStore; now?: () => Date }) {
+export function createJourneyRouter(deps: { temporal: Client; taskQueue: string; journeys: JourneyStore; now?: () => Date; cohortMinimum?: number }) {
   const now = deps.now ?? (() => new Date());
+  const cohortMinimum = deps.cohortMinimum ?? COHORT_MINIMUM;
 
   async function begin(trx: Transaction<Database>, intents: readonly OrchestrationIntent[]): Promise<JourneySweep> {
     const routing = await deps.journeys.routing();
@@ -163,7 +192,15 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
     const inFlight = await inFlightRunsOfContacts(trx, plans.filter((plan) => plan.signal !== undefined).map((plan) => plan.contactId));
     const entered = await entriesByCause(trx, admissions.map(({ routable, cause }) => ({ journeyId: routable.journeyId, cause })));
     const previous = await previousRunsOfPairs(trx, pairs);
+    const runIdOf = ({ routable, contactId, entryKey }: Admission) => journeyWorkflowId(routable.journeyId, contactId, entryKey);
+    // A run alone is kept unique by its workflow id, a cohort's member by its row: both are asked.
+    const running = await inFlightRunIds(trx, admissions.map(runIdOf));
     const admitted: { run: InFlightRun; runId: string; cause: string; at: Date }[] = [];
+    // Versions this sweep may admit a crowd to: their contacts enter as cohorts, by version.
+    const candidates = new Map<string, number>();
+    for (const { routable } of admissions) candidates.set(versionKey(routable.journeyId, routable.version), (candidates.get(versionKey(routable.journeyId, routable.version)) ?? 0) + 1);
+    const cohorts = new Map<string, { routable: RoutableVersion; members: PendingMember[] }>();
+    const pendingMembers = new Map<string, PendingMember>();
 
     async function signalRuns(contactId: string, event: RunEvent): Promise<void> {
       for (const run of inFlight.get(contactId) ?? []) {
@@ -178,8 +215,14 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
           properties: propertiesFor(eventPathsRead(routable.definition), event),
           ...(entryKey === undefined ? {} : { entryKey }),
         };
+        // Admitted earlier in this sweep into a cohort not started yet: the cohort starts with it.
+        const pending = pendingMembers.get(run.workflowId);
+        if (pending !== undefined) {
+          pending.member.events.push(payload);
+          continue;
+        }
         try {
-          await deps.temporal.workflow.getHandle(run.workflowId).signal(journeyEventSignal, payload);
+          await tellJourneyRun(deps.temporal, run, { kind: 'event', event: payload });
         } catch (error) {
           // The run ended after the sweep read it: nothing left to tell.
           if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -198,6 +241,19 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
       if (!decision.enter) return { journeyId, entered: false, reason: decision.reason };
 
       const workflowId = journeyWorkflowId(journeyId, contactId, entryKey);
+      if (running.has(workflowId)) return { journeyId, entered: false, workflowId, reason: 'a run with this workflow id is in flight' };
+      const key = versionKey(journeyId, version);
+      if ((candidates.get(key) ?? 0) >= cohortMinimum) {
+        const run: InFlightRun = { workflowId, journeyId, version, contactId, entryKey: entryKey ?? null, currentNode: definition.start, cohortId: null };
+        const member = { contactId, ...(entryKey === undefined ? {} : { entryKey }), ...(entryEvent === undefined ? {} : { entryEvent }), events: [] };
+        const pending: PendingMember = { member, run, cause, at };
+        const cohort = cohorts.get(key) ?? { routable, members: [] };
+        cohort.members.push(pending);
+        cohorts.set(key, cohort);
+        pendingMembers.set(workflowId, pending);
+        admittedLater(run, cause, at);
+        return { journeyId, entered: true, workflowId };
+      }
       const input: JourneyWorkflowInput = { journeyId, version, definition, contactId, ...(entryKey === undefined ? {} : { entryKey }), ...(entryEvent === undefined ? {} : { entryEvent }) };
       let runId: string;
       try {
@@ -208,14 +264,56 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
         if (error instanceof WorkflowExecutionAlreadyStartedError) return { journeyId, entered: false, workflowId, reason: 'a run with this workflow id is in flight' };
         throw error;
       }
-      // Later intents of this sweep see the run: its entry, its place against the policy, its signals.
-      const run: InFlightRun = { workflowId, journeyId, version, contactId, entryKey: entryKey ?? null, currentNode: definition.start };
-      entered.set(causeKey(journeyId, cause), workflowId);
-      runs.push({ status: 'running', startedAt: at, endedAt: null });
-      previous.set(pairKey({ journeyId, contactId }), runs);
-      inFlight.get(contactId)?.push(run);
+      const run: InFlightRun = { workflowId, journeyId, version, contactId, entryKey: entryKey ?? null, currentNode: definition.start, cohortId: null };
+      admittedLater(run, cause, at);
       admitted.push({ run, runId, cause, at });
       return { journeyId, entered: true, workflowId };
+    }
+
+    /** Later intents of this sweep see the run: its entry, its place against the policy, its signals. */
+    function admittedLater(run: InFlightRun, cause: string, at: Date): void {
+      const pair = { journeyId: run.journeyId, contactId: run.contactId };
+      entered.set(causeKey(run.journeyId, cause), run.workflowId);
+      const runs = previous.get(pairKey(pair)) ?? [];
+      runs.push({ status: 'running', startedAt: at, endedAt: null });
+      previous.set(pairKey(pair), runs);
+      inFlight.get(run.contactId)?.push(run);
+      running.add(run.workflowId);
+    }
+
+    /** Starts each crowd admitted in this sweep as one cohort workflow; its members' rows follow. */
+    async function startCohorts(): Promise<void> {
+      for (const { routable, members } of cohorts.values()) {
+        const { journeyId, version, definition } = routable;
+        const cohortId = cohortWorkflowId(journeyId, version, members.map(({ run, cause }) => ({ workflowId: run.workflowId, cause })));
+        const input: JourneyCohortInput = {
+          journeyId,
+          version,
+          definition,
+          members: members.map(({ member: { events, ...member } }) => (events.length === 0 ? member : { ...member, events })),
+        };
+        let cohortRunId: string;
+        try {
+          // A cohort this very sweep started before (its transaction rolled back, the intents came again) is the one.
+          const handle = await deps.temporal.workflow.start<typeof journeyCohortWorkflow>('journeyCohortWorkflow', {
+            taskQueue: deps.taskQueue,
+            workflowId: cohortId,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          });
+          cohortRunId = handle.firstExecutionRunId;
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          cohortRunId = (await deps.temporal.workflow.getHandle(cohortId).describe()).runId;
+        }
+        members.forEach(({ run, cause, at }, index) => {
+          run.cohortId = cohortId;
+          admitted.push({ run, runId: cohortMemberRunId(cohortRunId, index), cause, at });
+        });
+      }
+      cohorts.clear();
+      pendingMembers.clear();
     }
 
     async function route(plan: IntentPlan | undefined): Promise<JourneyEntryOutcome[]> {
@@ -244,6 +342,7 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
         });
       },
       async record() {
+        await startCohorts();
         if (admitted.length === 0) return;
         // The run's own first visit writes its row too; whichever comes second leaves the other's alone.
         await trx
@@ -261,6 +360,7 @@ export function createJourneyRouter(deps: { temporal: Client; taskQueue: string;
               started_at: at,
               updated_at: at,
               ended_at: null,
+              cohort_id: run.cohortId,
             })),
           )
           .onConflict((oc) => oc.columns(['id', 'run_id']).doNothing())

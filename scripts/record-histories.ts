@@ -25,6 +25,7 @@ import type { Activities } from '../activities/index.js';
 import { handoffWorkflowId, journeyWorkflowId, newsletterWorkflowId, rescoreWorkflowId, STAGE_REVIEW_WORKFLOW_ID, subscriptionConfirmationWorkflowId, welcomeWorkflowId } from '../workflows/ids.js';
 import { salesActionSignal } from '../workflows/handoff.signals.js';
 import { journeyEventSignal, pauseJourneySignal, resumeJourneySignal } from '../workflows/journey.contract.js';
+import { journeyCohortMemberSignal } from '../workflows/journey-cohort.contract.js';
 import { validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { cancelSignal, pauseSignal, resumeSignal } from '../workflows/newsletter.messages.js';
 import { loadJourneyTemplate } from '../templates/journey-templates.js';
@@ -293,6 +294,38 @@ export const SCENARIOS: Scenario[] = [
     },
   }),
   scenario({
+    workflowType: 'journeyCohortWorkflow',
+    // Three contacts entered together: welcomed in one batch, one told of an event and one paused
+    // during the three quiet days, then the first guides and the second wait begun.
+    scenario: 'nurture-mid-wait',
+    workflowId: 'journey-cohort:inbound-nurture:v1:replay',
+    args: [
+      {
+        journeyId: 'inbound-nurture',
+        version: 1,
+        definition: await loadJourneyTemplate('inbound-nurture'),
+        members: [401, 402, 403].map((n) => ({ contactId: contactId(n), entryEvent: { eventId: `94${n}`, type: 'form_submitted', properties: { form: 'guide' } } })),
+      },
+    ],
+    activities: {
+      recordJourneyVisitBatch: async () => undefined,
+      setJourneyStatus: async () => undefined,
+      sendEmails: async (inputs) => inputs.map((input) => ({ status: 'sent' as const, emailId: emailIdFor(input.cause) })),
+    },
+    outcome: 'running',
+    drive: async ({ env, handle }) => {
+      await eventsReached(handle, 'timerStartedEventAttributes', 1);
+      await handle.signal(journeyCohortMemberSignal, {
+        memberId: journeyWorkflowId('inbound-nurture', contactId(401)),
+        command: { kind: 'event', event: { eventId: '9501', type: 'page_viewed', occurredAt: '2026-11-20T10:30:00.000Z', properties: { path: '/pricing' } } },
+      });
+      await handle.signal(journeyCohortMemberSignal, { memberId: journeyWorkflowId('inbound-nurture', contactId(402)), command: { kind: 'pause' } });
+      await eventsReached(handle, 'timerStartedEventAttributes', 2);
+      await env.sleep('3 days');
+      await eventsReached(handle, 'timerStartedEventAttributes', 3);
+    },
+  }),
+  scenario({
     workflowType: 'newsletterWorkflow',
     scenario: 'sent',
     workflowId: newsletterWorkflowId(NEWSLETTER(1)),
@@ -505,6 +538,7 @@ function activitiesFor(s: Scenario): Activities {
   };
   return {
     sendEmail: unexpected('sendEmail'),
+    sendEmails: unexpected('sendEmails'),
     rescorePage: unexpected('rescorePage'),
     reviewStages: unexpected('reviewStages'),
     enqueueScheduledEntries: unexpected('enqueueScheduledEntries'),
@@ -517,6 +551,8 @@ function activitiesFor(s: Scenario): Activities {
     deliverToCrm: unexpected('deliverToCrm'),
     deadLetterCrmDelivery: unexpected('deadLetterCrmDelivery'),
     recordJourneyVisit: unexpected('recordJourneyVisit'),
+    recordJourneyVisitBatch: unexpected('recordJourneyVisitBatch'),
+    leaveJourneyCohort: unexpected('leaveJourneyCohort'),
     setJourneyStatus: unexpected('setJourneyStatus'),
     loadContactFacts: unexpected('loadContactFacts'),
     setContactStage: unexpected('setContactStage'),

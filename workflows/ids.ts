@@ -43,3 +43,11 @@ export function journeyScheduleId(journeyId: string): string {
 export function journeyTickWorkflowId(journeyId: string): string {
   return `journey-tick:${journeyId}`;
 }
+
+/**
+ * The run id of a cohort's member, in `journey_runs` and in its e-mail causes: unique per member as a
+ * run id of its own would be, and kept when the member leaves for a workflow of its own.
+ */
+export function cohortMemberRunId(cohortRunId: string, memberIndex: number): string {
+  return `${cohortRunId}/${memberIndex}`;
+}

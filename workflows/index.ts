@@ -5,6 +5,7 @@ export { welcomeWorkflow } from './welcome.workflow.js';
 export { handoffWorkflow } from './handoff.workflow.js';
 export { subscriptionConfirmationWorkflow } from './subscription-confirmation.workflow.js';
 export { journeyWorkflow } from './journey.workflow.js';
+export { journeyCohortWorkflow } from './journey-cohort.workflow.js';
 export { newsletterWorkflow } from './newsletter.workflow.js';
 export { journeyCohortSimulationWorkflow } from './journey-simulation.workflow.js';
 export { journeyScheduleTickWorkflow } from './journey-schedule.workflow.js';

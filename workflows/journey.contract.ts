@@ -52,6 +52,11 @@ export interface JourneyWorkflowInput {
   carried?: JourneyCarriedState;
   /** Nodes run before continuing as new (default 200); lower in tests and simulations. */
   maxNodesPerExecution?: number;
+  /**
+   * The run id of a run that began in a cohort and now has a workflow of its own: the cohort's first
+   * run id, which its `journey_runs` row and its e-mail causes carry. Absent for a run that began alone.
+   */
+  runId?: string;
 }
 
 export interface JourneyWorkflowResult {

@@ -1,5 +1,6 @@
-import { ActivityFailure, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { activityEffects, causeOf, type JourneyRunIdentity } from './journey-effects.js';
 import { createJourneyRun, NODES_PER_EXECUTION } from './journey-interpreter.js';
 import {
   journeyEventSignal,
@@ -18,7 +19,7 @@ const { sendEmail } = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const { recordJourneyVisit, setJourneyStatus, loadContactFacts, setContactStage, setContactTrait, issueCoupon, requestHandoff } =
+const { recordJourneyVisit, setJourneyStatus } =
   proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -41,20 +42,14 @@ const localVisits = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// A partner's endpoint can be down for a while, but not forever: after about a day of attempts
-// the node is recorded as skipped and the contact moves on.
-const { callWebhook } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 3, maximumInterval: '4 hours', maximumAttempts: 10 },
-});
-
 /**
  * Runs any journey definition for one contact (workflows/journey-interpreter.ts) with activities as
  * its effects and Temporal timers as its clock; events arrive by signal.
  */
 export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<JourneyWorkflowResult> {
   const info = workflowInfo();
-  const cause = (nodeId: string, visit: number) => `${info.workflowId}/${info.firstExecutionRunId}/${nodeId}/${visit}`;
+  // A member that left its cohort keeps the cohort's run id: its row, its causes, nothing sent twice.
+  const identity: JourneyRunIdentity = { workflowId: info.workflowId, runId: input.runId ?? info.firstExecutionRunId, journeyId: input.journeyId, contactId: input.contactId };
   // Settles once the last status change is written; set before the run can finish.
   let statusSync: Promise<void> = Promise.resolve();
   // Asked before the first command: a run recorded before local steps replays with activities throughout.
@@ -69,11 +64,11 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     shouldContinueAsNew: (nodesRun) => nodesRun >= (input.maxNodesPerExecution ?? NODES_PER_EXECUTION) || workflowInfo().continueAsNewSuggested,
     continueAsNew: (next) => continueAsNew<typeof journeyWorkflow>(next),
     finished: () => statusSync,
-    effects: {
+    effects: activityEffects(identity, {
       recordVisit: ({ nodeId, visit, outcome, at, status, startedAt }) =>
         record({
-          workflowId: info.workflowId,
-          runId: info.firstExecutionRunId,
+          workflowId: identity.workflowId,
+          runId: identity.runId,
           journeyId: input.journeyId,
           version: input.version,
           contactId: input.contactId,
@@ -87,42 +82,14 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
         }),
       sendEmail: ({ nodeId, visit, node, data }) =>
         send({
-          cause: cause(nodeId, visit),
+          cause: causeOf(identity, nodeId, visit),
           contactId: input.contactId,
           template: node.template,
           category: node.category,
           ...(node.topic === undefined ? {} : { topic: node.topic }),
           data,
         }),
-      loadFacts: (request, since) => loadContactFacts({ contactId: input.contactId, request, since }),
-      setStage: ({ nodeId, stage, at }) => setContactStage({ contactId: input.contactId, stage, journeyId: input.journeyId, nodeId, at }),
-      setTrait: ({ nodeId, trait, value, at }) => setContactTrait({ contactId: input.contactId, trait, value, journeyId: input.journeyId, nodeId, at }),
-      issueCoupon: ({ nodeId, visit, node, at }) =>
-        issueCoupon({
-          cause: cause(nodeId, visit),
-          contactId: input.contactId,
-          journeyId: input.journeyId,
-          nodeId,
-          // Only a node that names a campaign asks the patch, and no such node ran before it: every
-          // older history replays the node as it ran, with the same activity input.
-          ...(node.campaign !== undefined && patched('issue-coupon-from-campaign') ? { campaign: node.campaign } : {}),
-          discount: node.discount,
-          validityDays: node.validityDays,
-          ...(node.category === undefined ? {} : { category: node.category }),
-          at,
-        }),
-      handOff: ({ nodeId, visit, reason }) => requestHandoff({ cause: cause(nodeId, visit), contactId: input.contactId, journeyId: input.journeyId, nodeId, reason }),
-      callWebhook: async ({ nodeId, visit, node, data }) => {
-        try {
-          await callWebhook({ cause: cause(nodeId, visit), contactId: input.contactId, journeyId: input.journeyId, nodeId, url: node.url, body: node.body, data });
-          return 'completed';
-        } catch (error) {
-          if (!(error instanceof ActivityFailure)) throw error;
-          log.warn('webhook gave up', { nodeId, error: error.cause?.message ?? error.message });
-          return 'skipped';
-        }
-      },
-    },
+    }),
   });
 
   setHandler(journeyEventSignal, (event) => journey.deliver(event));
@@ -140,7 +107,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       await condition(() => journey.ending() || runStatus() !== statusWritten);
       if (journey.ending()) return;
       statusWritten = runStatus();
-      await setJourneyStatus({ workflowId: info.workflowId, runId: info.firstExecutionRunId, status: statusWritten, at: new Date().toISOString() });
+      await setJourneyStatus({ workflowId: identity.workflowId, runId: identity.runId, status: statusWritten, at: new Date().toISOString() });
     }
   })();
 

@@ -18,6 +18,7 @@ import * as m0016 from './0016_console_users.js';
 import * as m0017 from './0017_coupon_campaigns.js';
 import * as m0018 from './0018_email_templates.js';
 import * as m0019 from './0019_event_partitions.js';
+import * as m0020 from './0020_journey_cohorts.js';
 
 // Listed by hand rather than read from the folder, so the migrations travel with the code in any
 // bundle and their order is reviewed. Names sort in the order they run.
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0017_coupon_campaigns': m0017,
   '0018_email_templates': m0018,
   '0019_event_partitions': m0019,
+  '0020_journey_cohorts': m0020,
 };

@@ -1,7 +1,7 @@
 // The real engine parts a journey test drives: the time-skipping Temporal server, one worker with
 // the real activities over a fresh database, and the SMTP catcher every e-mail crosses.
 import type { WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Workflow, type WorkflowResultType } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { setSubscriptions } from '../../db/consent.repository.js';
@@ -50,7 +50,7 @@ export interface JourneyHarness {
    * The run's result once it has closed. Never `handle.result()`: awaiting it lets the time-skipping
    * server fire every journey's timers at once; tests move time with `env.sleep` only.
    */
-  result(handle: WorkflowHandle<typeof journeyWorkflow>): Promise<Awaited<ReturnType<typeof journeyWorkflow>>>;
+  result<W extends Workflow = typeof journeyWorkflow>(handle: WorkflowHandle<W>): Promise<WorkflowResultType<W>>;
   /** Polls the journey's state until `predicate` holds (the worker runs in real time between skips). */
   until(handle: WorkflowHandle, predicate: (state: JourneyState) => boolean, what: string): Promise<JourneyState>;
   visits(workflowId: string): Promise<{ node: string; outcome: string }[]>;
@@ -150,7 +150,7 @@ export async function startJourneyHarness(taskQueue: string): Promise<JourneyHar
       const completed = events.findLast((event) => event.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes;
       const payload = completed?.result?.payloads?.[0];
       if (payload === undefined || payload === null) throw new Error(`journey ${handle.workflowId} did not complete: ${JSON.stringify(events.at(-1))}`);
-      return defaultPayloadConverter.fromPayload(payload);
+      return defaultPayloadConverter.fromPayload(payload) as never;
     },
     async until(handle, predicate, what) {
       const deadline = Date.now() + 20_000;
