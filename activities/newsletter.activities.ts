@@ -198,7 +198,11 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
         try {
           await pace();
           if (context.cancellationSignal.aborted) return;
-          pending.push({ index, contactId, outcome: await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId, newsletter.coupon_campaign_id) });
+          const outcome = await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId, newsletter.coupon_campaign_id);
+          // Pushed once the send is over, into the batch pending then: `pending.push(await send)` reads
+          // `pending` before the send, and another lane's flush meanwhile would leave the outcome in a
+          // batch already written, the copy delivered but its recipient still queued (cancelled, after a cancel).
+          pending.push({ index, contactId, outcome });
           if (pending.length >= OUTCOME_BATCH) await flush();
           beat();
         } catch (error) {

@@ -10,6 +10,11 @@ export interface SmtpCatcherOptions {
   capacity?: number;
   /** Lets a test refuse a message (e.g. `550 mailbox unavailable`) by returning an error with a responseCode. */
   refuse?: (envelope: { from: string; to: string[] }) => (Error & { responseCode?: number }) | undefined;
+  /**
+   * Lets a test keep back the server's answer to a message it has received until the promise settles:
+   * a slow server, whose sender is still waiting on a copy that has in fact arrived.
+   */
+  hold?: (envelope: { from: string; to: string[] }) => Promise<void> | undefined;
 }
 
 export interface SmtpCatcher {
@@ -68,7 +73,9 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
           });
           if (received.length > capacity) received.splice(0, received.length - capacity);
           for (const wake of waiters) wake();
-          return callback();
+          const held = options.hold?.(envelope);
+          if (held === undefined) return callback();
+          return held.then(() => callback());
         })
         .catch((error: Error) => callback(error));
     },

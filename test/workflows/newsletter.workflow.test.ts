@@ -22,11 +22,16 @@ describe('newsletter broadcast workflow', () => {
   let bundle: WorkflowBundle;
   const mailers: MailTransport[] = [];
   const workers: { worker: Worker; running: Promise<void> }[] = [];
+  /** A test that wants the server slow to answer one message sets this. */
+  let holdMail: ((envelope: { to: string[] }) => Promise<void> | undefined) | undefined;
 
   beforeAll(async () => {
     [env, database, smtp, bundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(),
       // One mailbox that does not exist: its copy is refused for good.
-      startSmtpCatcher({ refuse: ({ to }) => (to.includes('bounce-3@example.com') ? Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }) : undefined) }),
+      startSmtpCatcher({
+        refuse: ({ to }) => (to.includes('bounce-3@example.com') ? Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }) : undefined),
+        hold: (envelope) => holdMail?.(envelope),
+      }),
       bundleWorkflows(),
     ]);
   });
@@ -175,6 +180,51 @@ describe('newsletter broadcast workflow', () => {
     expect(row.finished_at).toBeInstanceOf(Date);
     worker.shutdown();
     await running;
+  });
+
+  it('counts sent a copy the server answered late, after other copies of its page were written, when a cancel follows', async () => {
+    await insertSubscribers(database.db, { cohort: 'slow', count: 60 });
+    // Pages of 40 at 20 a second: the cancel comes during the first page and leaves the rest to skip.
+    const newsletter = await newsletterFor('slow', { ratePerSecond: 20 });
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    // The server has the first copy but keeps its answer back, as a loaded one does: the page's other
+    // lanes go on sending and write a batch of their outcomes meanwhile.
+    holdMail = ({ to }) => {
+      if (held || !to[0]?.startsWith('slow-')) return undefined;
+      held = true;
+      return answered;
+    };
+    try {
+      const { worker, running } = await startWorker('newsletter-slow');
+      const handle = await env.client.workflow.start<typeof newsletterWorkflow>('newsletterWorkflow', {
+        taskQueue: 'newsletter-slow',
+        workflowId: newsletterWorkflowId(newsletter.id),
+        args: [{ newsletterId: newsletter.id, startAt: null }],
+      });
+      for (let tries = 0; tries < 600 && (await recipientCounts(database.db, newsletter.id)).sent < 25; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(held).toBe(true);
+      expect((await recipientCounts(database.db, newsletter.id)).sent).toBeGreaterThanOrEqual(25);
+      // The cancel reaches the page while the held copy still waits; no later page comes to mend it.
+      await handle.signal(cancelSignal);
+      const cancelRequested = async () => (await handle.fetchHistory()).events?.some((event) => event.activityTaskCancelRequestedEventAttributes != null) ?? false;
+      for (let tries = 0; tries < 600 && !(await cancelRequested()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await cancelRequested()).toBe(true);
+      release();
+
+      const result = await handle.result();
+      const sent = mailFor('slow').length;
+      expect(sent).toBeLessThan(60);
+      expect(new Set(mailFor('slow').map((m) => m.messageId)).size).toBe(sent);
+      expect(result).toEqual({ status: 'cancelled', counts: { total: 60, queued: 0, sent, skipped: { cancelled: 60 - sent }, failed: 0 } });
+      expect(await recipientCounts(database.db, newsletter.id)).toEqual(result.counts);
+      worker.shutdown();
+      await running;
+    } finally {
+      holdMail = undefined;
+      release();
+    }
   });
 
   it('sends one copy per recipient when the worker is stopped mid-send and another takes over', async () => {
