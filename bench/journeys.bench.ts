@@ -1,13 +1,15 @@
 // Journey fan-out on the dev server (the one `npm start` runs), beside a newsletter in the same run:
 // the same worker, activities, PostgreSQL database and SMTP sink send one broadcast, then a crowd of
 // contacts enters a journey together and goes through its first node (visit recorded, the same
-// marketing e-mail rendered, consent-checked and sent over SMTP, visit completed). Per phase it also
+// marketing e-mail rendered, consent-checked and sent over SMTP, visit completed). The crowd enters
+// the way a calendar tick enters it: intents in the outbox, the dispatcher's sweeps, the router, which
+// starts cohorts; then, for comparison, a smaller crowd is started one workflow per contact. Per phase it also
 // says where the time went: CPU of this process (worker, activities, client), of the Temporal server
 // and of the PostgreSQL backends per e-mail, database transactions per e-mail, and the history of
 // one run (workflow tasks, activities, local activities). The sink counts every e-mail's id: each
 // contact's copy must arrive exactly once.
 //
-//   npx tsx bench/run.ts journeys    # BENCH_JOURNEY_STARTS=1000, BENCH_JOURNEY_NEWSLETTER_RECIPIENTS=2000
+//   npx tsx bench/run.ts journeys    # BENCH_JOURNEY_CROWD=3000, BENCH_JOURNEY_STARTS=400, BENCH_JOURNEY_NEWSLETTER_RECIPIENTS=2000
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,11 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { createJourneyDraft, publishJourneyDraft } from '../db/journey.repository.js';
 import { createNewsletter, recipientCounts } from '../db/newsletter.repository.js';
+import { enqueueIntents } from '../db/outbox.repository.js';
+import { createJourneyRouter } from '../orchestration/journey-router.js';
+import { createOutboxDispatcher, createTemporalOrchestrator } from '../orchestration/orchestrator.js';
 import { validateJourneyDefinition } from '../domain/journeys/graph.js';
 import { createEngine } from '../engine/engine.js';
 import { ensureTemporalCli } from '../scripts/temporal-tools.js';
@@ -36,12 +42,12 @@ const POOL_SIZE = 5; // SMTP_POOL_SIZE's default, as in the newsletter bench
 // The newsletter's own template, topic and category: both paths do the same work per e-mail.
 const TEMPLATE = 'newsletter-digest';
 
-const definition = (() => {
+const journeyOf = (id: string, entry: Record<string, unknown>) => {
   const result = validateJourneyDefinition({
     schemaVersion: 1,
-    id: 'bench-digest',
-    name: 'Bench digest',
-    entry: { kind: 'event', event: 'form_submitted' },
+    id,
+    name: `Bench ${id}`,
+    entry,
     start: 'digest',
     nodes: {
       digest: { type: 'send_email', template: TEMPLATE, category: 'marketing', topic: 'newsletter', next: 'later' },
@@ -51,7 +57,11 @@ const definition = (() => {
   });
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.definition;
-})();
+};
+/** Entered by its calendar: a weekly digest every customer gets. */
+const crowdJourney = journeyOf('bench-crowd', { kind: 'schedule', cron: '0 9 * * 1', timezone: 'UTC', stages: ['customer'] });
+/** The same nodes, started one workflow per contact. */
+const definition = journeyOf('bench-digest', { kind: 'event', event: 'form_submitted' });
 
 // ---------------------------------------------------------------------------------------------
 // Where the CPU goes: this process, the Temporal server it spawned, the PostgreSQL backends of the
@@ -126,6 +136,18 @@ const describeBreakdown = (b: ReturnType<typeof breakdown>) =>
 
 // ---------------------------------------------------------------------------------------------
 
+/** How many contacts of a journey have completed its first node. */
+async function throughFirstNode(db: Db, journey: { id: string; start: string }): Promise<number> {
+  const { count } = await db
+    .selectFrom('journey_node_visits')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('journey_id', '=', journey.id)
+    .where('node_id', '=', journey.start)
+    .where('outcome', '=', 'completed')
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
 async function waitFor(what: string, done: () => Promise<boolean>, since: number): Promise<void> {
   while (!(await done())) {
     if (performance.now() - since > 600_000) throw new Error(`${what}: not done in 10 minutes`);
@@ -133,8 +155,9 @@ async function waitFor(what: string, done: () => Promise<boolean>, since: number
   }
 }
 
-export async function benchJourneys(options: { starts?: number; recipients?: number; inFlight?: number } = {}): Promise<BenchFigure[]> {
-  const starts = options.starts ?? countFromEnv('BENCH_JOURNEY_STARTS', 1_000);
+export async function benchJourneys(options: { crowd?: number; starts?: number; recipients?: number; inFlight?: number } = {}): Promise<BenchFigure[]> {
+  const crowd = options.crowd ?? countFromEnv('BENCH_JOURNEY_CROWD', 3_000);
+  const starts = options.starts ?? countFromEnv('BENCH_JOURNEY_STARTS', 400);
   const recipients = options.recipients ?? countFromEnv('BENCH_JOURNEY_NEWSLETTER_RECIPIENTS', 2_000);
   const inFlight = options.inFlight ?? 64;
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
@@ -156,6 +179,13 @@ export async function benchJourneys(options: { starts?: number; recipients?: num
     await migrateToLatest(db);
     await insertSubscribers(db, { cohort: 'newsletter', count: recipients });
     await insertSubscribers(db, { cohort: 'journey', count: starts });
+    await insertSubscribers(db, { cohort: 'crowd', count: crowd });
+    const crowdContacts = await db.selectFrom('contacts').select('id').where(sql<string>`traits->'cohort'->>'value'`, '=', 'crowd').execute();
+    await db.updateTable('contacts').set({ stage: 'customer' }).where('id', 'in', crowdContacts.map((row) => row.id)).execute();
+    const at = new Date();
+    await createJourneyDraft(db, { id: crowdJourney.id, name: crowdJourney.name, draft: crowdJourney }, at);
+    const published = await publishJourneyDraft(db, crowdJourney.id, { definition: crowdJourney }, at);
+    if (!published.ok) throw new Error(`bench journey not published: ${published.reason}`);
     const contacts = await db
       .selectFrom('contacts')
       .select('id')
@@ -182,7 +212,28 @@ export async function benchJourneys(options: { starts?: number; recipients?: num
       const counts = await recipientCounts(db, newsletter.id);
       if (counts.sent !== recipients) throw new Error(`newsletter: ${counts.sent} of ${recipients} sent`);
 
-      // 2. The journey: a crowd enters together, one run per contact.
+      // 2. A crowd enters the journey together, as a calendar tick enters it: one intent per contact in
+      // the outbox, the dispatcher's sweeps (200 intents a claim), the router, which admits each claim's
+      // contacts as one cohort workflow, and their sends in batches.
+      const sweeper = createOutboxDispatcher(
+        db,
+        createTemporalOrchestrator(env.client, TASK_QUEUE, createJourneyRouter({ temporal: env.client, taskQueue: TASK_QUEUE, journeys: engine.journeys })),
+        (error) => console.warn('bench: dispatch failed', error),
+      );
+      const crowdBefore = await snapshot(db);
+      const tick = `journey-tick:${crowdJourney.id}-bench`;
+      await db.transaction().execute((trx) => enqueueIntents(trx, crowdContacts.map(({ id }) => ({ kind: 'scheduled_entry' as const, journeyId: crowdJourney.id, contactId: id, tick }))));
+      sweeper.startSweeper(50);
+      try {
+        await waitFor(`the crowd through ${crowdJourney.start}`, async () => (await throughFirstNode(db, crowdJourney)) >= crowd, crowdBefore.at);
+      } finally {
+        await sweeper.stop();
+      }
+      const crowdAfter = await snapshot(db);
+      const crowdCost = breakdown(crowdBefore, crowdAfter, crowd);
+      const cohorts = await db.selectFrom('journey_runs').select('cohort_id').distinct().where('journey_id', '=', crowdJourney.id).execute();
+
+      // 3. For comparison: a smaller crowd started one workflow per contact.
       const journeyBefore = await snapshot(db);
       const accepted = await runConcurrent(starts, inFlight, (i) =>
         env.client.workflow.start<typeof journeyWorkflow>('journeyWorkflow', {
@@ -191,29 +242,18 @@ export async function benchJourneys(options: { starts?: number; recipients?: num
           args: [{ journeyId: definition.id, version: 1, definition, contactId: contacts[i]!.id }],
         }),
       );
-      await waitFor(
-        `journeys through ${definition.start}`,
-        async () => {
-          const { count } = await db
-            .selectFrom('journey_node_visits')
-            .select((eb) => eb.fn.countAll<string>().as('count'))
-            .where('node_id', '=', definition.start)
-            .where('outcome', '=', 'completed')
-            .executeTakeFirstOrThrow();
-          return Number(count) >= starts;
-        },
-        journeyBefore.at,
-      );
+      await waitFor(`journeys through ${definition.start}`, async () => (await throughFirstNode(db, definition)) >= starts, journeyBefore.at);
       const journeyAfter = await snapshot(db);
       const journeyCost = breakdown(journeyBefore, journeyAfter, starts);
 
       // Exactly once: every e-mail of both phases reached the sink, and none twice.
       const received = await sink.count();
-      if (received.messages !== recipients + starts || received.emailIds !== recipients + starts || received.duplicates !== 0) {
-        throw new Error(`expected ${recipients + starts} e-mails once each at the sink, got ${received.messages} messages, ${received.emailIds} distinct ids, ${received.duplicates} duplicates`);
+      const total = recipients + crowd + starts;
+      if (received.messages !== total || received.emailIds !== total || received.duplicates !== 0) {
+        throw new Error(`expected ${total} e-mails once each at the sink, got ${received.messages} messages, ${received.emailIds} distinct ids, ${received.duplicates} duplicates`);
       }
       const { rows: sent } = await sql<{ count: number }>`select count(*)::int as count from email_messages where status = 'sent'`.execute(db);
-      if (sent[0]?.count !== recipients + starts) throw new Error(`expected ${recipients + starts} e-mails marked sent, got ${sent[0]?.count}`);
+      if (sent[0]?.count !== total) throw new Error(`expected ${total} e-mails marked sent, got ${sent[0]?.count}`);
 
       // What one run cost Temporal, from its history.
       const history = await env.client.workflow.getHandle(journeyWorkflowId(definition.id, contacts[0]!.id)).fetchHistory();
@@ -223,6 +263,12 @@ export async function benchJourneys(options: { starts?: number; recipients?: num
       const activities = ofType('activityTaskScheduledEventAttributes');
       const markers = ofType('markerRecordedEventAttributes');
 
+      // What one cohort cost Temporal, from its history.
+      const cohortHistory = (await env.client.workflow.getHandle(cohorts[0]!.cohort_id!).fetchHistory()).events ?? [];
+      const cohortTasks = cohortHistory.filter((event) => event.workflowTaskCompletedEventAttributes != null).length;
+      const cohortActivities = cohortHistory.filter((event) => event.activityTaskScheduledEventAttributes != null).length;
+
+      const crowdRate = crowd / crowdCost.wallSeconds;
       const journeyRate = starts / journeyCost.wallSeconds;
       const newsletterRate = recipients / newsletterCost.wallSeconds;
       return [
@@ -235,12 +281,23 @@ export async function benchJourneys(options: { starts?: number; recipients?: num
         },
         {
           id: 'journeys.first-node',
-          name: `journey runs through a send node, ${starts.toLocaleString('en')} entering together`,
-          value: round(journeyRate),
+          name: `journey runs through a send node, ${crowd.toLocaleString('en')} entering together (calendar tick through the outbox and router, cohorts)`,
+          value: round(crowdRate),
           unit: 'runs/s',
           baseline: { name: 'newsletter recipients/s above, same worker and sink', value: round(newsletterRate) },
-          ratio: ratioOf(journeyRate, newsletterRate),
+          ratio: ratioOf(crowdRate, newsletterRate),
           target: { op: '>=', value: 500 },
+          notes:
+            `${round(crowdCost.wallSeconds)} s from the intents written to the last visit completed; ${cohorts.length} cohort workflows; ${describeBreakdown(crowdCost)}; ` +
+            `one cohort's history to its delay: ${cohortHistory.length} events, ${cohortTasks} workflow tasks, ${cohortActivities} activities`,
+        },
+        {
+          id: 'journeys.first-node-per-contact',
+          name: `journey runs through a send node, ${starts.toLocaleString('en')} started one workflow per contact`,
+          value: round(journeyRate),
+          unit: 'runs/s',
+          baseline: { name: 'cohort runs/s above', value: round(crowdRate) },
+          ratio: ratioOf(journeyRate, crowdRate),
           notes:
             `${round(journeyCost.wallSeconds)} s from the first start to the last visit completed, ${inFlight} starts in flight; ${describeBreakdown(journeyCost)}; ` +
             `one run's history to its delay: ${events.length} events, ${tasks} workflow tasks, ${activities} activities, ${markers} local activities; ` +
@@ -270,6 +327,6 @@ export async function benchJourneys(options: { starts?: number; recipients?: num
 
 export const journeysSuite: BenchSuite = {
   name: 'journeys',
-  description: 'journey runs through a send node beside a newsletter in the same run (same worker, PostgreSQL, SMTP sink), with where the CPU goes',
+  description: 'journey runs through a send node (a crowd entering as cohorts through the router; a smaller one a workflow per contact) beside a newsletter in the same run (same worker, PostgreSQL, SMTP sink), with where the CPU goes',
   run: () => benchJourneys(),
 };

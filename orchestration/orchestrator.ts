@@ -79,6 +79,9 @@ async function startHandoff(client: Client, taskQueue: string, input: HandoffWor
   });
 }
 
+/** Intents one sweep claims; a journey's crowd admitted in one claim runs as one cohort. */
+const SWEEP_CLAIM = 200;
+
 /**
  * Sends outbox intents to Temporal right after the commit that wrote them, and sweeps every second
  * for any that failed (Temporal unreachable, process killed between commit and dispatch).
@@ -94,10 +97,17 @@ export function createOutboxDispatcher(db: Db, orchestrate: Orchestrator, log: (
     },
     startSweeper(intervalMs = 1_000): void {
       const sweep = () => {
-        sweeping = dispatchPending(db, orchestrate).catch(log).finally(() => {
-          timer = setTimeout(sweep, intervalMs);
-          timer.unref();
-        });
+        let backlog = false;
+        sweeping = dispatchPending(db, orchestrate, { limit: SWEEP_CLAIM })
+          .then(({ dispatched, failed }) => {
+            // A full claim means more are waiting (a calendar tick's crowd, an import): take the next at once.
+            backlog = dispatched > 0 && dispatched + failed >= SWEEP_CLAIM;
+          })
+          .catch(log)
+          .finally(() => {
+            timer = setTimeout(sweep, backlog ? 0 : intervalMs);
+            timer.unref();
+          });
       };
       timer = setTimeout(sweep, intervalMs);
       timer.unref();
