@@ -129,37 +129,45 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
 
   // One clock for every member: a Temporal timer for the earliest deadline, not one per member.
   const sleepers = new Set<Sleeper>();
+  /** Sleepers with a deadline (a paused member waits without one). */
+  let timed = 0;
   let armedFor = Infinity;
+  /** A member began a wait ending before the armed timer: the timer must be set earlier. */
+  let earlier = false;
   /** A member was told something (an event, a stop, a pause): some wait may be over. */
   let told = false;
+  const wake = (sleeper: Sleeper, arrived: boolean) => {
+    sleepers.delete(sleeper);
+    if (Number.isFinite(sleeper.deadlineMs)) timed -= 1;
+    sleeper.resolve(arrived);
+  };
   const sleep = (ready: () => boolean, deadlineMs: number): Promise<boolean> => {
     if (ready()) return Promise.resolve(true);
     if (deadlineMs <= Date.now()) return Promise.resolve(false);
+    if (Number.isFinite(deadlineMs)) timed += 1;
+    if (deadlineMs < armedFor) earlier = true;
     return new Promise<boolean>((resolve) => {
       sleepers.add({ ready, deadlineMs, resolve });
     });
   };
+  // What a signal made ready wakes at once, and the timer stays as it is: a signal costs no timer.
   void (async () => {
     for (;;) {
-      await condition(() => sleepers.size > 0);
-      armedFor = Math.min(...[...sleepers].map((sleeper) => sleeper.deadlineMs));
-      const earlier = () => told || [...sleepers].some((sleeper) => sleeper.deadlineMs < armedFor);
-      const wait = armedFor - Date.now();
-      if (wait > 0) {
-        if (Number.isFinite(wait)) await condition(earlier, wait);
-        else await condition(earlier);
-      }
+      await condition(() => told);
       told = false;
+      for (const sleeper of [...sleepers]) if (sleeper.ready()) wake(sleeper, true);
+    }
+  })();
+  void (async () => {
+    for (;;) {
+      await condition(() => timed > 0);
+      earlier = false;
+      armedFor = Math.min(...[...sleepers].map((sleeper) => sleeper.deadlineMs));
+      const wait = armedFor - Date.now();
+      if (wait > 0) await condition(() => earlier, wait);
+      armedFor = Infinity;
       const now = Date.now();
-      for (const sleeper of [...sleepers]) {
-        if (sleeper.ready()) {
-          sleepers.delete(sleeper);
-          sleeper.resolve(true);
-        } else if (sleeper.deadlineMs <= now) {
-          sleepers.delete(sleeper);
-          sleeper.resolve(false);
-        }
-      }
+      for (const sleeper of [...sleepers]) if (sleeper.deadlineMs <= now) wake(sleeper, sleeper.ready());
     }
   })();
 
