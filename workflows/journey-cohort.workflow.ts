@@ -199,7 +199,9 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
     const identity: JourneyRunIdentity = {
       workflowId: journeyWorkflowId(input.journeyId, memberInput.contactId, memberInput.entryKey),
       runId: cohortMemberRunId(info.firstExecutionRunId, index),
-      journeyId: input.journeyId, contactId: memberInput.contactId };
+      journeyId: input.journeyId,
+      contactId: memberInput.contactId,
+    };
     let settle = () => undefined as void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const member = { identity, input: runInput, state: 'running', statusWrite: Promise.resolve(), settle } as Member;
