@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/connection.js';
 import type { Config } from '../domain/config.js';
@@ -273,6 +274,8 @@ export function createEmailActivities(deps: EmailDependencies) {
       for (let index = next++; index < inputs.length; index = next++) {
         try {
           outcomes[index] = await sendEmail(inputs[index] as SendEmailInput);
+          // Alive: a worker that dies mid-batch is noticed within the heartbeat timeout, not the batch's.
+          Context.current().heartbeat();
         } catch (error) {
           const retryable = !(error instanceof ApplicationFailure && error.nonRetryable);
           const reason = error instanceof Error ? error.message : String(error);

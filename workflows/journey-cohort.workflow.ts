@@ -19,8 +19,15 @@ import { cohortMemberRunId, journeyWorkflowId } from './ids.js';
 
 // The batches: many members per activity, so the cost of an activity (a workflow task, a server
 // round trip, a database transaction) is paid once per moment, not once per member.
-const { recordJourneyVisitBatch, sendEmails, leaveJourneyCohort, setJourneyStatus } = proxyActivities<Activities>({
+const { recordJourneyVisitBatch, leaveJourneyCohort, setJourneyStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+// A batch of e-mails takes seconds at the SMTP pace; it heartbeats after each e-mail, so a batch whose
+// worker died is retried on another within seconds (its sent e-mails answer already-sent), not minutes.
+const { sendEmails } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -174,7 +174,9 @@ describe('two APIs and two workers, one of each killed mid-way', () => {
         expect((await call(apiPorts[0]!, 'POST', `/v1/newsletters/${newsletter.body.id}/send`, adminKey, {})).status).toBe(202);
       }
       if (!killed && b === Math.floor(batches.length / 2)) {
-        // Mid-way: one API and one worker die at once, in the middle of their work.
+        // Mid-way: one API and one worker die at once, in the middle of their work, once e-mails go out
+        // (a crowd of sign-ups runs as cohorts, whose first e-mails leave a moment after their entry).
+        await smtp.waitFor(() => true, { count: 1, timeoutMs: 30_000 });
         killed = true;
         await Promise.all([kill(apis[1]!), kill(workers[0]!)]);
         deliveredAtKill = smtp.messages().length;
