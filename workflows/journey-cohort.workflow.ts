@@ -11,7 +11,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { BatchSendOutcome, SendEmailInput, SendEmailResult } from '../activities/email.activities.js';
 import type { RecordJourneyVisitInput } from '../activities/journey.activities.js';
-import { activityEffects, causeOf, type JourneyRunIdentity } from './journey-effects.js';
+import { activityEffects, type JourneyRunIdentity } from './journey-effects.js';
 import { createJourneyRun, NODES_PER_EXECUTION, type JourneyRun } from './journey-interpreter.js';
 import { journeyCohortMemberSignal, signalOwnWorkflow, type JourneyCohortInput, type JourneyCohortResult } from './journey-cohort.contract.js';
 import type { JourneyWorkflowInput } from './journey.contract.js';
@@ -89,7 +89,6 @@ type MemberState = 'running' | 'leaving' | 'left' | 'ended' | 'failed';
 
 interface Member {
   identity: JourneyRunIdentity;
-  input: JourneyWorkflowInput;
   run: JourneyRun;
   state: MemberState;
   /** Settles once the member's workflow of its own has started: what it is told after goes there. */
@@ -207,11 +206,13 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
       workflowId: journeyWorkflowId(input.journeyId, memberInput.contactId, memberInput.entryKey),
       runId: cohortMemberRunId(info.firstExecutionRunId, index),
       journeyId: input.journeyId,
+      version: input.version,
       contactId: memberInput.contactId,
+      ...(memberInput.entryKey === undefined ? {} : { entryKey: memberInput.entryKey }),
     };
     let settle = () => undefined as void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
-    const member = { identity, input: runInput, state: 'running', statusWrite: Promise.resolve(), settle } as Member;
+    const member = { identity, state: 'running', statusWrite: Promise.resolve(), settle } as Member;
     member.run = createJourneyRun(runInput, {
       now: () => Date.now(),
       waitFor: (ready) => sleep(ready, Infinity).then(() => undefined),
@@ -219,32 +220,7 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
       shouldContinueAsNew: (nodesRun) => nodesRun >= maxNodes || workflowInfo().continueAsNewSuggested,
       continueAsNew: (next) => leave(member, next),
       finished: () => member.statusWrite,
-      effects: activityEffects(identity, {
-        recordVisit: ({ nodeId, visit, outcome, at, status, startedAt }) =>
-          recordVisit({
-            workflowId: identity.workflowId,
-            runId: identity.runId,
-            journeyId: input.journeyId,
-            version: runInput.version,
-            contactId: identity.contactId,
-            ...(runInput.entryKey === undefined ? {} : { entryKey: runInput.entryKey }),
-            nodeId,
-            visit,
-            outcome,
-            at,
-            status,
-            startedAt,
-          }),
-        sendEmail: ({ nodeId, visit, node, data }) =>
-          send({
-            cause: causeOf(identity, nodeId, visit),
-            contactId: identity.contactId,
-            template: node.template,
-            category: node.category,
-            ...(node.topic === undefined ? {} : { topic: node.topic }),
-            data,
-          }),
-      }),
+      effects: activityEffects(identity, { recordVisit, sendEmail: send }),
     });
     members.set(identity.workflowId, member);
     // Events routed to the member before the cohort started, in the order they were routed.

@@ -4,6 +4,8 @@
 // in batches.
 import { ActivityFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { SendEmailInput, SendEmailResult } from '../activities/email.activities.js';
+import type { RecordJourneyVisitInput } from '../activities/journey.activities.js';
 import type { JourneyEffects } from './journey-interpreter.js';
 
 const { loadContactFacts, setContactStage, setContactTrait, issueCoupon, requestHandoff } = proxyActivities<Activities>({
@@ -25,16 +27,48 @@ export interface JourneyRunIdentity {
   /** The first run id of the workflow it started in: the cohort's, for a member. */
   runId: string;
   journeyId: string;
+  /** The version this execution runs: a version move continues as new. */
+  version: number;
   contactId: string;
+  entryKey?: string;
+}
+
+/** The two steps a run takes at every send node, as activities of the kind its workflow chose. */
+export interface JourneySteps {
+  recordVisit(visit: RecordJourneyVisitInput): Promise<void>;
+  sendEmail(email: SendEmailInput): Promise<SendEmailResult>;
 }
 
 /** `<workflowId>/<runId>/<nodeId>/<visit>`: the same node visit of the same run acts once. */
 export const causeOf = (run: JourneyRunIdentity, nodeId: string, visit: number): string => `${run.workflowId}/${run.runId}/${nodeId}/${visit}`;
 
-export function activityEffects(run: JourneyRunIdentity, steps: Pick<JourneyEffects, 'recordVisit' | 'sendEmail'>): JourneyEffects {
+export function activityEffects(run: JourneyRunIdentity, steps: JourneySteps): JourneyEffects {
   const { contactId, journeyId } = run;
   return {
-    ...steps,
+    recordVisit: ({ nodeId, visit, outcome, at, status, startedAt }) =>
+      steps.recordVisit({
+        workflowId: run.workflowId,
+        runId: run.runId,
+        journeyId,
+        version: run.version,
+        contactId,
+        ...(run.entryKey === undefined ? {} : { entryKey: run.entryKey }),
+        nodeId,
+        visit,
+        outcome,
+        at,
+        status,
+        startedAt,
+      }),
+    sendEmail: ({ nodeId, visit, node, data }) =>
+      steps.sendEmail({
+        cause: causeOf(run, nodeId, visit),
+        contactId,
+        template: node.template,
+        category: node.category,
+        ...(node.topic === undefined ? {} : { topic: node.topic }),
+        data,
+      }),
     loadFacts: (request, since) => loadContactFacts({ contactId, request, since }),
     setStage: ({ nodeId, stage, at }) => setContactStage({ contactId, stage, journeyId, nodeId, at }),
     setTrait: ({ nodeId, trait, value, at }) => setContactTrait({ contactId, trait, value, journeyId, nodeId, at }),

@@ -1,6 +1,6 @@
 import { condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { activityEffects, causeOf, type JourneyRunIdentity } from './journey-effects.js';
+import { activityEffects, type JourneyRunIdentity } from './journey-effects.js';
 import { createJourneyRun, NODES_PER_EXECUTION } from './journey-interpreter.js';
 import {
   journeyEventSignal,
@@ -49,7 +49,14 @@ const localVisits = proxyLocalActivities<Activities>({
 export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<JourneyWorkflowResult> {
   const info = workflowInfo();
   // A member that left its cohort keeps the cohort's run id: its row, its causes, nothing sent twice.
-  const identity: JourneyRunIdentity = { workflowId: info.workflowId, runId: input.runId ?? info.firstExecutionRunId, journeyId: input.journeyId, contactId: input.contactId };
+  const identity: JourneyRunIdentity = {
+    workflowId: info.workflowId,
+    runId: input.runId ?? info.firstExecutionRunId,
+    journeyId: input.journeyId,
+    version: input.version,
+    contactId: input.contactId,
+    ...(input.entryKey === undefined ? {} : { entryKey: input.entryKey }),
+  };
   // Settles once the last status change is written; set before the run can finish.
   let statusSync: Promise<void> = Promise.resolve();
   // Asked before the first command: a run recorded before local steps replays with activities throughout.
@@ -64,32 +71,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     shouldContinueAsNew: (nodesRun) => nodesRun >= (input.maxNodesPerExecution ?? NODES_PER_EXECUTION) || workflowInfo().continueAsNewSuggested,
     continueAsNew: (next) => continueAsNew<typeof journeyWorkflow>(next),
     finished: () => statusSync,
-    effects: activityEffects(identity, {
-      recordVisit: ({ nodeId, visit, outcome, at, status, startedAt }) =>
-        record({
-          workflowId: identity.workflowId,
-          runId: identity.runId,
-          journeyId: input.journeyId,
-          version: input.version,
-          contactId: input.contactId,
-          ...(input.entryKey === undefined ? {} : { entryKey: input.entryKey }),
-          nodeId,
-          visit,
-          outcome,
-          at,
-          status,
-          startedAt,
-        }),
-      sendEmail: ({ nodeId, visit, node, data }) =>
-        send({
-          cause: causeOf(identity, nodeId, visit),
-          contactId: input.contactId,
-          template: node.template,
-          category: node.category,
-          ...(node.topic === undefined ? {} : { topic: node.topic }),
-          data,
-        }),
-    }),
+    effects: activityEffects(identity, { recordVisit: record, sendEmail: send }),
   });
 
   setHandler(journeyEventSignal, (event) => journey.deliver(event));
