@@ -5,14 +5,14 @@ import type { Db } from '../db/connection.js';
 import type { Config } from '../domain/config.js';
 import { loadSendContext, suppressAddress } from '../db/consent.repository.js';
 import { handoffNotice } from '../db/handoff/index.js';
-import { claimEmailForSending, markEmailFailed, markEmailSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail } from '../db/email.repository.js';
+import { claimEmailForSending, markEmailFailed, markEmailsSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail, type SentAnswer } from '../db/email.repository.js';
 import { ALL_TOPICS, BUDGET_WINDOW_MS, TOPIC_PATTERN, decideSend, type SendPolicy } from '../domain/send-policy.js';
 import { withCouponImages } from '../domain/barcodes.js';
 import { issueCampaignCode } from './coupons.js';
 import { signToken } from '../domain/tokens.js';
 import { rewriteTrackedHtml } from '../domain/tracking.js';
 import { traitValues } from '../domain/traits.js';
-import { TemplateError, renderCompiled, type TemplateRenderer } from '../templates/renderer.js';
+import { TemplateError, renderCompiled, type ResolvedTemplate, type TemplateRenderer } from '../templates/renderer.js';
 import { SendClaimLost, sendAtCommitPoint, type MailTransport } from './mail-transport.js';
 import { classifySmtpError } from './smtp-errors.js';
 import { emails, smtpDuration } from '../telemetry/metrics.js';
@@ -122,17 +122,53 @@ export function linksFor(messaging: MessagingOptions, input: { contactId: string
   };
 }
 
-export function createEmailActivities(deps: EmailDependencies) {
+/** The send path: the two activities, and sessions for an activity that sends many (a newsletter page). */
+export function createEmailSender(deps: EmailDependencies) {
   const messageDomain = domainOf(deps.mailFrom);
   const messaging = deps.messaging ?? defaultMessaging();
   const clock = deps.clock ?? (() => new Date());
   const unsubscribeMailto = messaging.unsubscribeMailto ?? `unsubscribe@${messageDomain}`;
   const ownLinks = [`${messaging.publicUrl}/u/`, `${messaging.publicUrl}/p/`, `${messaging.publicUrl}/confirm/`];
 
-  /** One attempt, counted by its outcome: what an operator's bounce-rate and skip alerts read. */
-  async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
+  /**
+   * A run of sends that share what can be shared without weakening any one of them: the template
+   * version resolved once (the version published when the run began), and the servers' answers
+   * written together. Each e-mail still reads its own consent, suppression, budget and outbox row and
+   * is claimed at its own SMTP commit point. An answer not yet written leaves the row `sending`,
+   * which every later attempt reads as delivered: a crash before `flush()` loses the answer's text,
+   * never sends a copy twice.
+   */
+  function openSendSession(): SendSession {
+    const templates = new Map<string, Promise<ResolvedTemplate>>();
+    let answers: SentAnswer[] = [];
+    const session: SendSession = {
+      send: (input) => countOutcome(attemptSend(input, session)),
+      template: (name) => {
+        let template = templates.get(name);
+        if (template === undefined) {
+          template = deps.templates.resolve(name);
+          templates.set(name, template);
+        }
+        return template;
+      },
+      answered: (answer) => {
+        answers.push(answer);
+        return answers.length >= ANSWERS_PER_WRITE ? session.flush() : Promise.resolve();
+      },
+      flush: async () => {
+        // Taken before the write: an answer arriving meanwhile goes to the next write, not a lost one.
+        const taken = answers;
+        answers = [];
+        await markEmailsSent(deps.db, taken);
+      },
+    };
+    return session;
+  }
+
+  /** Counted by its outcome: what an operator's bounce-rate and skip alerts read. */
+  async function countOutcome(attempt: Promise<SendEmailResult>): Promise<SendEmailResult> {
     try {
-      const result = await attemptSend(input);
+      const result = await attempt;
       emails.inc({ outcome: result.status.replace('-', '_'), reason: 'reason' in result ? result.reason : '' });
       return result;
     } catch (error) {
@@ -144,11 +180,19 @@ export function createEmailActivities(deps: EmailDependencies) {
     }
   }
 
-  async function attemptSend(input: SendEmailInput): Promise<SendEmailResult> {
+  /** One e-mail, its answer written before the activity returns. */
+  async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
+    const session = openSendSession();
+    const result = await session.send(input);
+    await session.flush();
+    return result;
+  }
+
+  async function attemptSend(input: SendEmailInput, session: SendSession): Promise<SendEmailResult> {
     const now = clock();
     const emailId = emailIdFor(input.cause);
     // The version published now: resolved once, so the row names the version that was rendered.
-    const template = await deps.templates.resolve(input.template).catch((error: unknown) => {
+    const template = await session.template(input.template).catch((error: unknown) => {
       // A broken template does not fix itself on retry: the marketer has to publish a fixed one.
       if (error instanceof TemplateError) throw ApplicationFailure.nonRetryable(error.message, 'TemplateInvalid');
       throw error;
@@ -257,7 +301,7 @@ export function createEmailActivities(deps: EmailDependencies) {
       await releaseEmail(deps.db, emailId, message);
       throw ApplicationFailure.retryable(message, 'SmtpTransientFailure');
     }
-    await markEmailSent(deps.db, emailId, rendered.subject, smtpResponse);
+    await session.answered({ id: emailId, subject: rendered.subject, smtpResponse });
     return { status: 'sent', emailId };
   }
 
@@ -269,11 +313,12 @@ export function createEmailActivities(deps: EmailDependencies) {
    */
   async function sendEmails(inputs: readonly SendEmailInput[]): Promise<BatchSendOutcome[]> {
     const outcomes: BatchSendOutcome[] = new Array<BatchSendOutcome>(inputs.length);
+    const session = openSendSession();
     let next = 0;
     const lane = async () => {
       for (let index = next++; index < inputs.length; index = next++) {
         try {
-          outcomes[index] = await sendEmail(inputs[index] as SendEmailInput);
+          outcomes[index] = await session.send(inputs[index] as SendEmailInput);
           // Alive: a worker that dies mid-batch is noticed within the heartbeat timeout, not the batch's.
           Context.current().heartbeat();
         } catch (error) {
@@ -284,10 +329,30 @@ export function createEmailActivities(deps: EmailDependencies) {
       }
     };
     await Promise.all(Array.from({ length: Math.min(BATCH_SEND_LANES, inputs.length) }, lane));
+    await session.flush();
     return outcomes;
   }
 
+  return { sendEmail, sendEmails, openSendSession };
+}
+
+export function createEmailActivities(deps: EmailDependencies) {
+  const { sendEmail, sendEmails } = createEmailSender(deps);
   return { sendEmail, sendEmails };
+}
+
+/** Answers written in one statement: a crash loses the text of at most this many, never a copy. */
+const ANSWERS_PER_WRITE = 25;
+
+/** Sends sharing one template resolution per name and one write per few answers (openSendSession). */
+export interface SendSession {
+  send(input: SendEmailInput): Promise<SendEmailResult>;
+  /** The version of a template published when the session first asked for it, compiled. */
+  template(name: string): Promise<ResolvedTemplate>;
+  /** Keeps a server's answer for the next write (written at once when enough have gathered). */
+  answered(answer: SentAnswer): Promise<void>;
+  /** Writes the answers kept so far. */
+  flush(): Promise<void>;
 }
 
 /** Copies in flight at once in a batch, as a newsletter page sends them. */

@@ -16,7 +16,7 @@ import {
   type RecipientOutcome,
 } from '../db/newsletter.repository.js';
 import { recipientSendAt, type NewsletterCounts, type NewsletterStatus } from '../domain/newsletter.js';
-import { createEmailActivities, type EmailDependencies } from './email.activities.js';
+import { createEmailSender, type EmailDependencies, type SendSession } from './email.activities.js';
 import type { ScoringDependencies } from './scoring.activities.js';
 
 export interface NewsletterDependencies extends EmailDependencies, ScoringDependencies {
@@ -88,7 +88,7 @@ const SKIP_REASONS: Record<string, string> = {
 };
 
 export function createNewsletterActivities(deps: NewsletterDependencies) {
-  const { sendEmail } = createEmailActivities(deps);
+  const { openSendSession } = createEmailSender(deps);
   const concurrency = deps.newsletterConcurrency ?? 8;
 
   async function requireNewsletter(id: string) {
@@ -126,9 +126,9 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
     return { lastContactId: members.at(-1)?.id ?? input.after, done: members.length < MATERIALISE_PAGE_SIZE, counts: await countAndSave(newsletter.id) };
   }
 
-  async function sendToRecipient(newsletterId: string, template: string, topic: string, contactId: string, couponCampaign: string | null): Promise<RecipientOutcome> {
+  async function sendToRecipient(session: SendSession, newsletterId: string, template: string, topic: string, contactId: string, couponCampaign: string | null): Promise<RecipientOutcome> {
     try {
-      const result = await sendEmail({
+      const result = await session.send({
         cause: newsletterCause(newsletterId, contactId),
         contactId,
         template,
@@ -171,6 +171,7 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
     const limit = newsletter.rate_per_second === null ? SEND_PAGE_SIZE : Math.max(1, Math.min(SEND_PAGE_SIZE, newsletter.rate_per_second * 2));
     const ids = await dueRecipients(deps.db, newsletter.id, { dueBy: new Date(input.dueBy), after, limit });
     const pace = pacer(newsletter.rate_per_second);
+    const session = openSendSession();
     // Outcomes are written in batches; the heartbeat only moves past recipients whose outcome is stored.
     const stored = new Array<boolean>(ids.length).fill(false);
     let pending: { index: number; contactId: string; outcome: RecipientOutcome }[] = [];
@@ -185,6 +186,8 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
     const flush = async () => {
       const batch = pending;
       pending = [];
+      // The e-mails' own rows first: a recipient counted sent has its e-mail's answer on record.
+      await session.flush();
       if (batch.length === 0) return;
       await recordRecipientOutcomes(deps.db, newsletter.id, batch);
       for (const { index } of batch) stored[index] = true;
@@ -198,7 +201,7 @@ export function createNewsletterActivities(deps: NewsletterDependencies) {
         try {
           await pace();
           if (context.cancellationSignal.aborted) return;
-          const outcome = await sendToRecipient(newsletter.id, newsletter.template, newsletter.topic, contactId, newsletter.coupon_campaign_id);
+          const outcome = await sendToRecipient(session, newsletter.id, newsletter.template, newsletter.topic, contactId, newsletter.coupon_campaign_id);
           // Pushed once the send is over, into the batch pending then: `pending.push(await send)` reads
           // `pending` before the send, and another lane's flush meanwhile would leave the outcome in a
           // batch already written, the copy delivered but its recipient still queued (cancelled, after a cancel).

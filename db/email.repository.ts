@@ -2,12 +2,22 @@ import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import type { EmailMessage } from './database.js';
 
-export async function markEmailSent(db: Db, id: string, subject: string, smtpResponse: string): Promise<void> {
-  await db
-    .updateTable('email_messages')
-    .set((eb) => ({ status: 'sent', subject, smtp_response: smtpResponse, sent_at: eb.fn.coalesce('sent_at', sql<Date>`now()`), last_error: null }))
-    .where('id', '=', id)
-    .execute();
+/** What the SMTP server answered for an e-mail it accepted. */
+export interface SentAnswer {
+  id: string;
+  subject: string;
+  smtpResponse: string;
+}
+
+/** Records the servers' answers of several e-mails in one statement. */
+export async function markEmailsSent(db: Db, answers: readonly SentAnswer[]): Promise<void> {
+  if (answers.length === 0) return;
+  const rows = sql.join(answers.map((answer) => sql`(${answer.id}, ${answer.subject}, ${answer.smtpResponse})`));
+  await sql`
+    update email_messages as m
+    set status = 'sent', subject = v.subject, smtp_response = v.smtp_response, sent_at = coalesce(m.sent_at, now()), last_error = null
+    from (values ${rows}) as v (id, subject, smtp_response)
+    where m.id = v.id`.execute(db);
 }
 
 export interface OutboxEmail {

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailActivities, emailIdFor, type MessagingOptions } from '../../activities/email.activities.js';
 import { createJourneyActivities } from '../../activities/journey.activities.js';
@@ -220,6 +221,28 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     expect(await activitiesAt(noon).sendEmail({ cause: 'test/merge/gus', contactId: outcomes[0]!.contactId, template: 'product-news' })).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
     const rows = await database.db.selectFrom('contact_subscriptions').select(['contact_id', 'status']).where('topic', '=', 'product_news').where('contact_id', 'in', [anonymous.id, outcomes[0]!.contactId]).execute();
     expect(rows).toEqual([{ contact_id: outcomes[0]!.contactId, status: 'unsubscribed' }]);
+  });
+
+  it('sends a batch with one check each and records every answer, also past one write of answers', async () => {
+    const crowd = await Promise.all(Array.from({ length: 30 }, (_, index) => contact(`Batch${index}`)));
+    await Promise.all(crowd.slice(1).map((member) => subscribe(member.id, 'product_news')));
+    const inputs = crowd.map((member) => ({ cause: `test/batch/${member.id}`, contactId: member.id, template: 'product-news' }));
+    const { sendEmails } = activitiesAt(noon);
+    const outcomes: Awaited<ReturnType<typeof sendEmails>> = await new MockActivityEnvironment().run(sendEmails, inputs);
+
+    // The first contact never subscribed: its own consent check skips it, the others are sent.
+    expect(outcomes[0]).toEqual({ status: 'skipped', emailId: emailIdFor(inputs[0]!.cause), reason: 'no consent' });
+    expect(outcomes.slice(1).every((outcome) => outcome.status === 'sent')).toBe(true);
+    const rows = await database.db.selectFrom('email_messages').selectAll().where('id', 'in', inputs.slice(1).map((input) => emailIdFor(input.cause))).execute();
+    expect(rows).toHaveLength(29);
+    for (const row of rows) {
+      expect(row.status).toBe('sent');
+      expect(row.subject).toMatch(/three guides picked for you/);
+      expect(row.smtp_response).toMatch(/^250/);
+      expect(row.sent_at).not.toBeNull();
+    }
+    for (const member of crowd.slice(1)) expect(received(member.email)).toHaveLength(1);
+    expect(received(crowd[0]!.email)).toHaveLength(0);
   });
 
   it('counts an e-mail another attempt committed to `sending` as sent, and never sends a second copy', async () => {
