@@ -141,28 +141,29 @@ export function createEmailSender(deps: EmailDependencies) {
   function openSendSession(): SendSession {
     const templates = new Map<string, Promise<ResolvedTemplate>>();
     let answers: SentAnswer[] = [];
-    const session: SendSession = {
-      send: (input) => countOutcome(attemptSend(input, session)),
+    const flush = async () => {
+      // Taken before the write: an answer arriving meanwhile goes to the next write, not a lost one.
+      const taken = answers;
+      answers = [];
+      await markEmailsSent(deps.db, taken);
+    };
+    const shared: SharedSendWork = {
       template: (name) => {
         let template = templates.get(name);
         if (template === undefined) {
           template = deps.templates.resolve(name);
+          // A failed lookup is not kept: the next e-mail of the session asks again.
+          template.catch(() => templates.delete(name));
           templates.set(name, template);
         }
         return template;
       },
       answered: (answer) => {
         answers.push(answer);
-        return answers.length >= ANSWERS_PER_WRITE ? session.flush() : Promise.resolve();
-      },
-      flush: async () => {
-        // Taken before the write: an answer arriving meanwhile goes to the next write, not a lost one.
-        const taken = answers;
-        answers = [];
-        await markEmailsSent(deps.db, taken);
+        return answers.length >= ANSWERS_PER_WRITE ? flush() : Promise.resolve();
       },
     };
-    return session;
+    return { send: (input) => countOutcome(attemptSend(input, shared)), flush };
   }
 
   /** Counted by its outcome: what an operator's bounce-rate and skip alerts read. */
@@ -188,11 +189,11 @@ export function createEmailSender(deps: EmailDependencies) {
     return result;
   }
 
-  async function attemptSend(input: SendEmailInput, session: SendSession): Promise<SendEmailResult> {
+  async function attemptSend(input: SendEmailInput, shared: SharedSendWork): Promise<SendEmailResult> {
     const now = clock();
     const emailId = emailIdFor(input.cause);
     // The version published now: resolved once, so the row names the version that was rendered.
-    const template = await session.template(input.template).catch((error: unknown) => {
+    const template = await shared.template(input.template).catch((error: unknown) => {
       // A broken template does not fix itself on retry: the marketer has to publish a fixed one.
       if (error instanceof TemplateError) throw ApplicationFailure.nonRetryable(error.message, 'TemplateInvalid');
       throw error;
@@ -301,7 +302,7 @@ export function createEmailSender(deps: EmailDependencies) {
       await releaseEmail(deps.db, emailId, message);
       throw ApplicationFailure.retryable(message, 'SmtpTransientFailure');
     }
-    await session.answered({ id: emailId, subject: rendered.subject, smtpResponse });
+    await shared.answered({ id: emailId, subject: rendered.subject, smtpResponse });
     return { status: 'sent', emailId };
   }
 
@@ -347,12 +348,16 @@ const ANSWERS_PER_WRITE = 25;
 /** Sends sharing one template resolution per name and one write per few answers (openSendSession). */
 export interface SendSession {
   send(input: SendEmailInput): Promise<SendEmailResult>;
+  /** Writes the answers kept so far. */
+  flush(): Promise<void>;
+}
+
+/** What the e-mails of one session share. */
+interface SharedSendWork {
   /** The version of a template published when the session first asked for it, compiled. */
   template(name: string): Promise<ResolvedTemplate>;
   /** Keeps a server's answer for the next write (written at once when enough have gathered). */
   answered(answer: SentAnswer): Promise<void>;
-  /** Writes the answers kept so far. */
-  flush(): Promise<void>;
 }
 
 /** Copies in flight at once in a batch, as a newsletter page sends them. */
