@@ -10,7 +10,6 @@
 // contact's copy must arrive exactly once.
 //
 //   npx tsx bench/run.ts journeys    # BENCH_JOURNEY_CROWD=3000, BENCH_JOURNEY_STARTS=400, BENCH_JOURNEY_NEWSLETTER_RECIPIENTS=2000
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -34,6 +33,7 @@ import type { journeyWorkflow } from '../workflows/journey.workflow.js';
 import type { newsletterWorkflow } from '../workflows/newsletter.workflow.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { type BenchFigure, type BenchSuite, countFromEnv, ratioOf, round, runConcurrent } from './harness.js';
+import { breakdown, describeBreakdown, snapshot } from './cpu.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,79 +62,6 @@ const journeyOf = (id: string, entry: Record<string, unknown>) => {
 const crowdJourney = journeyOf('bench-crowd', { kind: 'schedule', cron: '0 9 * * 1', timezone: 'UTC', stages: ['customer'] });
 /** The same nodes, started one workflow per contact. */
 const definition = journeyOf('bench-digest', { kind: 'event', event: 'form_submitted' });
-
-// ---------------------------------------------------------------------------------------------
-// Where the CPU goes: this process, the Temporal server it spawned, the PostgreSQL backends of the
-// bench's database (read from /proc: Linux only, 100 ticks per second).
-
-const TICKS_PER_SECOND = 100;
-
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-function childPids(name: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && comm.includes(name)) pids.push(Number(entry));
-    } catch {
-      // The process ended while the list was read.
-    }
-  }
-  return pids;
-}
-
-interface CpuSnapshot {
-  at: number;
-  self: number;
-  temporal: Map<number, number>;
-  postgres: Map<number, number>;
-  transactions: number;
-}
-
-async function snapshot(db: Db): Promise<CpuSnapshot> {
-  const { rows: backends } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
-  const { rows: stats } = await sql<{ xact_commit: number }>`select xact_commit::int from pg_stat_database where datname = current_database()`.execute(db);
-  const usage = process.cpuUsage();
-  const read = (pids: number[]) => new Map(pids.flatMap((pid) => { const cpu = processCpuSeconds(pid); return cpu === undefined ? [] : [[pid, cpu] as const]; }));
-  return {
-    at: performance.now(),
-    self: (usage.user + usage.system) / 1e6,
-    temporal: read(childPids('temporal')),
-    postgres: read(backends.map((row) => row.pid)),
-    transactions: stats[0]?.xact_commit ?? 0,
-  };
-}
-
-/** CPU ms per e-mail and transactions per e-mail between two snapshots; a backend born in between counts from zero. */
-function breakdown(before: CpuSnapshot, after: CpuSnapshot, emails: number) {
-  const spent = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((sum, [pid, cpu]) => sum + cpu - (a.get(pid) ?? 0), 0);
-  const perEmail = (seconds: number) => round((seconds * 1000) / emails, 2);
-  return {
-    workerMs: perEmail(after.self - before.self),
-    temporalMs: perEmail(spent(before.temporal, after.temporal)),
-    postgresMs: perEmail(spent(before.postgres, after.postgres)),
-    // Each statement outside a transaction commits on its own: these are round trips that commit.
-    transactions: round((after.transactions - before.transactions) / emails, 2),
-    wallSeconds: (after.at - before.at) / 1000,
-  };
-}
-
-const describeBreakdown = (b: ReturnType<typeof breakdown>) =>
-  `CPU per e-mail: worker process ${b.workerMs} ms, Temporal server ${b.temporalMs} ms, PostgreSQL ${b.postgresMs} ms; ${b.transactions} database transactions per e-mail`;
-
-// ---------------------------------------------------------------------------------------------
 
 /** How many contacts of a journey have completed its first node. */
 async function throughFirstNode(db: Db, journey: { id: string; start: string }): Promise<number> {
