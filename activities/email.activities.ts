@@ -3,9 +3,10 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/connection.js';
 import type { Config } from '../domain/config.js';
-import { loadSendContext, suppressAddress } from '../db/consent.repository.js';
+import { createCoalescer } from '../db/coalesce.js';
+import { loadSendContexts, suppressAddress, type SendContextRequest } from '../db/consent.repository.js';
 import { handoffNotice } from '../db/handoff/index.js';
-import { claimEmailForSending, markEmailFailed, markEmailsSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail, type SentAnswer } from '../db/email.repository.js';
+import { claimEmailsForSending, markEmailFailed, markEmailsSent, markEmailSentUnconfirmed, recordEmailHeld, releaseEmail, type OutboxEmail, type SentAnswer } from '../db/email.repository.js';
 import { ALL_TOPICS, BUDGET_WINDOW_MS, TOPIC_PATTERN, decideSend, type SendPolicy } from '../domain/send-policy.js';
 import { withCouponImages } from '../domain/barcodes.js';
 import { issueCampaignCode } from './coupons.js';
@@ -129,6 +130,12 @@ export function createEmailSender(deps: EmailDependencies) {
   const clock = deps.clock ?? (() => new Date());
   const unsubscribeMailto = messaging.unsubscribeMailto ?? `unsubscribe@${messageDomain}`;
   const ownLinks = [`${messaging.publicUrl}/u/`, `${messaging.publicUrl}/p/`, `${messaging.publicUrl}/confirm/`];
+  // E-mails on their way at the same moment (a batch's lanes, a newsletter page, other activities)
+  // share their statements: each still reads its own checks right before its send and is claimed on
+  // its own row at its own commit point, but those that ask while a read or a claim is in flight go
+  // together in the next one. A quiet moment reads and claims alone, at once.
+  const loadSendContext = createCoalescer((requests: SendContextRequest[]) => loadSendContexts(deps.db, requests), { maxInFlight: 1, maxItems: STATEMENT_ITEMS });
+  const claimForSending = createCoalescer((claims: { email: OutboxEmail; now: Date }[]) => claimEmailsForSending(deps.db, claims), { maxInFlight: 1, maxItems: STATEMENT_ITEMS });
 
   /**
    * A run of sends that share what can be shared without weakening any one of them: the template
@@ -207,7 +214,7 @@ export function createEmailSender(deps: EmailDependencies) {
     if (sender === undefined) throw ApplicationFailure.nonRetryable(`template ${input.template} names an unknown sender ${template.meta.sender ?? ''}`, 'UnknownSender');
 
     // One round trip: the contact, its consent, the suppression of its address, its budget, this e-mail's row.
-    const context = await loadSendContext(deps.db, { contactId: input.contactId, emailId, topic, budgetSince: new Date(now.getTime() - BUDGET_WINDOW_MS) });
+    const context = await loadSendContext({ contactId: input.contactId, emailId, topic, budgetSince: new Date(now.getTime() - BUDGET_WINDOW_MS) });
     if (context === undefined) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} does not exist`, 'ContactNotFound');
     switch (context.outbox?.status) {
       case 'sent':
@@ -286,7 +293,7 @@ export function createEmailSender(deps: EmailDependencies) {
       };
       // The outbox row goes to `sending` between the last byte of the body and the end-of-data dot.
       const stopTimer = smtpDuration.startTimer();
-      const info = await sendAtCommitPoint(deps.mailer, message, () => claimEmailForSending(deps.db, outboxEmail, now), emailId).finally(stopTimer);
+      const info = await sendAtCommitPoint(deps.mailer, message, () => claimForSending({ email: outboxEmail, now }), emailId).finally(stopTimer);
       smtpResponse = info.response;
     } catch (error) {
       // Another attempt holds the row: its copy is the one that goes out.
@@ -341,6 +348,9 @@ export function createEmailActivities(deps: EmailDependencies) {
   const { sendEmail, sendEmails } = createEmailSender(deps);
   return { sendEmail, sendEmails };
 }
+
+/** E-mails read or claimed in one statement at most. */
+const STATEMENT_ITEMS = 50;
 
 /** Answers written in one statement: a crash loses the text of at most this many, never a copy. */
 const ANSWERS_PER_WRITE = 25;

@@ -5,7 +5,7 @@ import type { ScoringModelStore } from '../db/scoring.repository.js';
 import type { JourneyStore } from '../db/journey.repository.js';
 import { normalizeEvent, type InboundEvent, type NormalizedEvent } from '../domain/events.js';
 import { eventsIngested } from '../telemetry/metrics.js';
-import { createCoalescer } from './coalesce.js';
+import { createCoalescer } from '../db/coalesce.js';
 import type { OutboxDispatcher } from '../orchestration/orchestrator.js';
 
 export type IngestResult = StoredOutcome;

@@ -19,15 +19,30 @@ export interface SendContext {
   outbox: { status: EmailStatus; skipReason: string | null; handedOverAt: Date | null } | null;
 }
 
+/** What one e-mail's checks ask about. */
+export interface SendContextRequest {
+  contactId: string;
+  emailId: string;
+  topic: string | null;
+  budgetSince: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * The contact (a merged profile answers as the person it merged into), its consent for `topic`, the
- * suppression of its address, its marketing e-mails since `budgetSince`, and this e-mail's outbox row.
+ * For each request, in order: the contact (a merged profile answers as the person it merged into),
+ * its consent for the topic, the suppression of its address, its marketing e-mails since
+ * `budgetSince`, and the e-mail's outbox row; undefined for a contact that does not exist. One
+ * statement for all of them: e-mails about to leave together are checked together, each on its own
+ * row, rather than in a round trip each.
  */
-export async function loadSendContext(
-  db: Db,
-  input: { contactId: string; emailId: string; topic: string | null; budgetSince: Date },
-): Promise<SendContext | undefined> {
+export async function loadSendContexts(db: Db, requests: readonly SendContextRequest[]): Promise<(SendContext | undefined)[]> {
+  // An id that is not a uuid names no contact; kept out of the statement, where its cast would fail the others.
+  const asked = requests.flatMap((request, index) => (UUID.test(request.contactId) ? [{ ...request, index }] : []));
+  const contexts: (SendContext | undefined)[] = new Array<SendContext | undefined>(requests.length).fill(undefined);
+  if (asked.length === 0) return contexts;
   const { rows } = await sql<{
+    ord: number;
     id: string;
     email: string | null;
     traits: Traits;
@@ -40,33 +55,40 @@ export async function loadSendContext(
     outbox_skip_reason: string | null;
     outbox_sent_at: Date | null;
   }>`
-    with contact as (
-      select c.id, c.email, c.traits from contacts c
-      where c.id = ${canonicalContactIdSql(input.contactId)}
-    ), budget as (
-      select count(*)::int as sent, min(m.sent_at) as oldest from email_messages m, contact
-      where m.contact_id = contact.id and m.category = 'marketing' and m.status in ('sending', 'sent') and m.sent_at > ${input.budgetSince}
+    with request as (
+      select r.ord::int as ord, r.contact_id, r.email_id, r.topic, r.budget_since
+      from unnest(${asked.map((r) => r.contactId)}::uuid[], ${asked.map((r) => r.emailId)}::text[], ${asked.map((r) => r.topic)}::text[], ${asked.map((r) => r.budgetSince.toISOString())}::timestamptz[])
+        with ordinality as r (contact_id, email_id, topic, budget_since, ord)
     )
-    select contact.id, contact.email, contact.traits,
-      (select s.status from contact_subscriptions s where s.contact_id = contact.id and s.topic = ${input.topic}) as topic_status,
+    select request.ord, contact.id, contact.email, contact.traits,
+      (select s.status from contact_subscriptions s where s.contact_id = contact.id and s.topic = request.topic) as topic_status,
       (select s.status from contact_subscriptions s where s.contact_id = contact.id and s.topic = ${ALL_TOPICS}) as all_status,
       (select x.reason from suppressions x where x.address = lower(contact.email)) as suppression,
       budget.sent as marketing_sent, budget.oldest as oldest_marketing,
       o.status as outbox_status, o.skip_reason as outbox_skip_reason, o.sent_at as outbox_sent_at
-    from contact cross join budget left join email_messages o on o.id = ${input.emailId}`.execute(db);
-  const row = rows[0];
-  if (row === undefined) return undefined;
-  return {
-    contactId: row.id,
-    email: row.email,
-    traits: row.traits,
-    topicStatus: input.topic === null ? null : row.topic_status,
-    unsubscribedFromAll: row.all_status === 'unsubscribed',
-    suppression: row.suppression,
-    marketingSentInWindow: row.marketing_sent,
-    oldestMarketingSentAt: row.oldest_marketing,
-    outbox: row.outbox_status === null ? null : { status: row.outbox_status, skipReason: row.outbox_skip_reason, handedOverAt: row.outbox_sent_at },
-  };
+    from request
+    join contacts asked on asked.id = request.contact_id
+    join contacts contact on contact.id = coalesce(asked.merged_into, asked.id)
+    cross join lateral (
+      select count(*)::int as sent, min(m.sent_at) as oldest from email_messages m
+      where m.contact_id = contact.id and m.category = 'marketing' and m.status in ('sending', 'sent') and m.sent_at > request.budget_since
+    ) budget
+    left join email_messages o on o.id = request.email_id`.execute(db);
+  for (const row of rows) {
+    const request = asked[row.ord - 1] as (typeof asked)[number];
+    contexts[request.index] = {
+      contactId: row.id,
+      email: row.email,
+      traits: row.traits,
+      topicStatus: request.topic === null ? null : row.topic_status,
+      unsubscribedFromAll: row.all_status === 'unsubscribed',
+      suppression: row.suppression,
+      marketingSentInWindow: row.marketing_sent,
+      oldestMarketingSentAt: row.oldest_marketing,
+      outbox: row.outbox_status === null ? null : { status: row.outbox_status, skipReason: row.outbox_skip_reason, handedOverAt: row.outbox_sent_at },
+    };
+  }
+  return contexts;
 }
 
 export interface Subscription {

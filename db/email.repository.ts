@@ -38,23 +38,27 @@ function rowOf(email: OutboxEmail) {
 }
 
 /**
- * Takes the e-mail for sending: creates its row as `sending`, or moves an open one (pending, deferred)
- * to `sending`. False when another attempt already holds it or it reached a final state: only one
- * attempt ever hands a given e-mail to SMTP.
+ * Takes each e-mail for sending: creates its row as `sending`, or moves an open one (pending,
+ * deferred) to `sending`. False for one another attempt already holds or that reached a final state:
+ * only one attempt ever hands a given e-mail to SMTP. Several e-mails at their commit points at once
+ * are claimed in one statement, each on its own row; the same e-mail twice in one call is an error
+ * (a row can be claimed once per statement), which the caller's coalescer answers by claiming each alone.
  */
-export async function claimEmailForSending(db: Db, email: OutboxEmail, now: Date): Promise<boolean> {
+export async function claimEmailsForSending(db: Db, claims: readonly { email: OutboxEmail; now: Date }[]): Promise<boolean[]> {
+  if (claims.length === 0) return [];
   const claimed = await db
     .insertInto('email_messages')
-    .values({ ...rowOf(email), status: 'sending', attempts: 1, sent_at: now })
+    .values(claims.map(({ email, now }) => ({ ...rowOf(email), status: 'sending' as const, attempts: 1, sent_at: now })))
     .onConflict((oc) =>
       oc
         .column('id')
-        .doUpdateSet((eb) => ({ status: 'sending', sent_at: now, to_address: eb.ref('excluded.to_address'), template_version: eb.ref('excluded.template_version'), deferred_until: null, attempts: eb('email_messages.attempts', '+', 1) }))
+        .doUpdateSet((eb) => ({ status: 'sending', sent_at: eb.ref('excluded.sent_at'), to_address: eb.ref('excluded.to_address'), template_version: eb.ref('excluded.template_version'), deferred_until: null, attempts: eb('email_messages.attempts', '+', 1) }))
         .where('email_messages.status', 'in', OPEN_STATUSES),
     )
     .returning('id')
-    .executeTakeFirst();
-  return claimed !== undefined;
+    .execute();
+  const ids = new Set(claimed.map((row) => row.id));
+  return claims.map(({ email }) => ids.has(email.id));
 }
 
 /** Records why an e-mail did not leave: skipped for good, or deferred until a time. */

@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailActivities, emailIdFor, type MessagingOptions } from '../../activities/email.activities.js';
 import { createJourneyActivities } from '../../activities/journey.activities.js';
-import { claimEmailForSending } from '../../db/email.repository.js';
+import { claimEmailsForSending } from '../../db/email.repository.js';
 import { createMailTransport, SendClaimLost, sendAtCommitPoint, type MailTransport } from '../../activities/mail-transport.js';
 import { findSuppression, setSubscriptions } from '../../db/consent.repository.js';
 import { setTraitsBySales } from '../../db/contact.queries.js';
@@ -245,11 +245,45 @@ describe('sending an e-mail: consent, links, tracking, bounces, budget, quiet ho
     expect(received(crowd[0]!.email)).toHaveLength(0);
   });
 
+  it('checks and claims e-mails leaving together in shared statements, each on its own row', async () => {
+    const crowd = await Promise.all(Array.from({ length: 12 }, (_, index) => contact(`Shared${index}`)));
+    await Promise.all(crowd.filter((_, index) => index !== 5).map((member) => subscribe(member.id, 'product_news')));
+    const inputs = crowd.map((member) => ({ cause: `test/shared/${member.id}`, contactId: member.id, template: 'product-news' }));
+    const { sendEmail, sendEmails } = activitiesAt(noon);
+    // Sent before the batch: its row says so, and the batch's read of it answers already-sent.
+    await sendEmail(inputs[3]!);
+    const batch = [
+      ...inputs,
+      // The same e-mail twice in one batch: two claims of one row can not share a statement, so they
+      // are claimed one by one and only one copy leaves.
+      inputs[7]!,
+      { cause: 'test/shared/nobody', contactId: '00000000-0000-4000-8000-000000000000', template: 'product-news' },
+      { cause: 'test/shared/not-an-id', contactId: 'not-a-uuid', template: 'product-news' },
+    ];
+    const outcomes: Awaited<ReturnType<typeof sendEmails>> = await new MockActivityEnvironment().run(sendEmails, batch);
+
+    expect(outcomes[3]).toEqual({ status: 'already-sent', emailId: emailIdFor(inputs[3]!.cause) });
+    expect(outcomes[5]).toEqual({ status: 'skipped', emailId: emailIdFor(inputs[5]!.cause), reason: 'no consent' });
+    expect([outcomes[7]!.status, outcomes[12]!.status].sort()).toEqual(['already-sent', 'sent']);
+    expect(outcomes[13]).toMatchObject({ status: 'failed', reason: expect.stringContaining('does not exist') });
+    expect(outcomes[14]).toMatchObject({ status: 'failed', reason: expect.stringContaining('does not exist') });
+    for (const [index, member] of crowd.entries()) {
+      if (index !== 3 && index !== 5 && index !== 7) expect(outcomes[index]).toEqual({ status: 'sent', emailId: emailIdFor(inputs[index]!.cause) });
+      expect(received(member.email)).toHaveLength(index === 5 ? 0 : 1);
+    }
+    const rows = await database.db.selectFrom('email_messages').select(['id', 'status', 'attempts']).where('id', 'in', inputs.map((input) => emailIdFor(input.cause))).execute();
+    expect(rows.filter((row) => row.status === 'sent')).toHaveLength(11);
+    expect(rows.find((row) => row.id === emailIdFor(inputs[5]!.cause))?.status).toBe('skipped');
+    // Why the same e-mail twice goes one by one: one statement can not claim a row twice.
+    const twice = { email: { id: emailIdFor('test/shared/twice'), contactId: crowd[0]!.id, template: 'product-news', templateVersion: 1, to: crowd[0]!.email, category: 'marketing' as const, topic: 'product_news' }, now: noon };
+    await expect(claimEmailsForSending(database.db, [twice, twice])).rejects.toThrow(/cannot affect row a second time/);
+  });
+
   it('counts an e-mail another attempt committed to `sending` as sent, and never sends a second copy', async () => {
     const hal = await contact('Hal');
     const emailId = emailIdFor('test/overlap/hal');
     // An earlier attempt committed `sending` right before its end-of-data dot, then died.
-    await claimEmailForSending(database.db, { id: emailId, contactId: hal.id, template: 'welcome', templateVersion: 1, to: hal.email, category: 'transactional', topic: null }, noon);
+    await claimEmailsForSending(database.db, [{ email: { id: emailId, contactId: hal.id, template: 'welcome', templateVersion: 1, to: hal.email, category: 'transactional', topic: null }, now: noon }]);
     expect(await activitiesAt(noon).sendEmail({ cause: 'test/overlap/hal', contactId: hal.id, template: 'welcome' })).toEqual({ status: 'already-sent', emailId });
     expect(await outboxRow(emailId)).toMatchObject({ status: 'sent', last_error: expect.stringContaining('outcome unknown') });
     expect(received(hal.email)).toEqual([]);

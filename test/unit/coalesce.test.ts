@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCoalescer } from '../../api/coalesce.js';
+import { createCoalescer } from '../../db/coalesce.js';
 
 /** A write whose calls stay open until the test releases them, recording each group it was given. */
 function controlledWrite(fail: (item: number) => boolean = () => false) {

@@ -1,7 +1,8 @@
 /**
  * Groups single items that arrive while earlier ones are being written, so a burst of one-event
  * requests becomes a few set-based transactions instead of one transaction each (a tracker sends
- * page views one by one). Nothing waits on a timer: an item arriving at a quiet moment is written at
+ * page views one by one), and the e-mails leaving together are checked and claimed in a few
+ * statements instead of one each. Nothing waits on a timer: an item arriving at a quiet moment is written at
  * once, alone; under load, items queue behind the writes in flight and go in together.
  *
  * A group that fails is written again item by item, so one bad item fails only its own request.
