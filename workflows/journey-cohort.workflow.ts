@@ -43,39 +43,56 @@ const VISITS_PER_BATCH = 1_000;
 const EMAILS_PER_BATCH = 200;
 const EMAIL_BATCHES_IN_FLIGHT = 2;
 
-interface Pending<I, O> {
-  item: I;
-  resolve: (output: O) => void;
+interface Batch<I, R> {
+  items: I[];
+  /** One promise for the whole batch: in a workflow every promise costs a captured stack trace. */
+  done: Promise<R>;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
 /**
  * Collects what members ask for while the workflow runs, and hands it to one activity once every
  * member has gone as far as it can: conditions are checked only after the workflow's microtasks
- * drain, so a batch holds every request of the moment.
+ * drain, so a batch holds every request of the moment. A member gets its batch's promise and its
+ * place in it; members resume in the order they joined, as they did with a promise each.
  */
-function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, options: { size: number; inFlight: number }): (item: I) => Promise<O> {
-  let queue: Pending<I, O>[] = [];
+function batcher<I, R>(flush: (items: I[]) => Promise<R>, options: { size: number; inFlight: number }): (item: I) => { done: Promise<R>; index: number } {
+  /** Batches waiting their turn, each of at most `size` items; only the last takes more. */
+  const queue: Batch<I, R>[] = [];
   let flushing = 0;
   void (async () => {
     for (;;) {
       await condition(() => queue.length > 0 && flushing < options.inFlight);
-      const taken = queue.slice(0, options.size);
-      queue = queue.slice(options.size);
+      const batch = queue.shift() as Batch<I, R>;
       flushing += 1;
-      flush(taken.map((pending) => pending.item)).then(
-        (outputs) => {
+      flush(batch.items).then(
+        (result) => {
           flushing -= 1;
-          taken.forEach((pending, index) => pending.resolve(outputs[index] as O));
+          batch.resolve(result);
         },
         (error: unknown) => {
           flushing -= 1;
-          for (const pending of taken) pending.reject(error);
+          batch.reject(error);
         },
       );
     }
   })();
-  return (item) => new Promise<O>((resolve, reject) => queue.push({ item, resolve, reject }));
+  return (item) => {
+    let batch = queue.at(-1);
+    if (batch === undefined || batch.items.length >= options.size) {
+      let resolve = (_: R) => undefined as void;
+      let reject = (_: unknown) => undefined as void;
+      const done = new Promise<R>((resolveBatch, rejectBatch) => {
+        resolve = resolveBatch;
+        reject = rejectBatch;
+      });
+      batch = { items: [], done, resolve, reject };
+      queue.push(batch);
+    }
+    batch.items.push(item);
+    return { done: batch.done, index: batch.items.length - 1 };
+  };
 }
 
 /** A member blocked until `ready()` holds or its deadline (workflow time) passes. */
@@ -95,8 +112,6 @@ interface Member {
   left?: Promise<void>;
   /** The member's last pause or resume write; its end waits for it. */
   statusWrite: Promise<void>;
-  /** Called once the member has ended, failed or left: the cohort is done when every member is. */
-  settle: () => void;
 }
 
 /**
@@ -117,20 +132,26 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
   const cohortId = info.workflowId;
   const maxNodes = input.maxNodesPerExecution ?? NODES_PER_EXECUTION;
 
-  const recordVisit = batcher<RecordJourneyVisitInput, void>(
+  // Every member awaits its batch's one promise. The flushes keep their shapes (the visits' async
+  // wrapper, the e-mails' activity promise itself) and `send`'s `.then` stands for the `await` it had:
+  // members resume after the microtask turns they always did, so batches fill in the same order.
+  const visitBatch = batcher<RecordJourneyVisitInput, void>(
     async (visits) => {
       await recordJourneyVisitBatch({ cohortId, visits });
-      return visits.map(() => undefined);
     },
     { size: VISITS_PER_BATCH, inFlight: 1 },
   );
-  const sendBatched = batcher<SendEmailInput, BatchSendOutcome>((emails) => sendEmails(emails), { size: EMAILS_PER_BATCH, inFlight: EMAIL_BATCHES_IN_FLIGHT });
-  const send = async (email: SendEmailInput): Promise<SendEmailResult> => {
-    const outcome = await sendBatched(email);
-    if (outcome.status === 'failed') throw ApplicationFailure.nonRetryable(outcome.reason, 'EmailFailed');
-    // A transient failure (the SMTP server busy): this one e-mail alone, with sendEmail's retries.
-    if (outcome.status === 'retry') return sendEmail(email);
-    return outcome;
+  const recordVisit = (visit: RecordJourneyVisitInput): Promise<void> => visitBatch(visit).done;
+  const sendBatched = batcher<SendEmailInput, BatchSendOutcome[]>((emails) => sendEmails(emails), { size: EMAILS_PER_BATCH, inFlight: EMAIL_BATCHES_IN_FLIGHT });
+  const send = (email: SendEmailInput): Promise<SendEmailResult> => {
+    const { done, index } = sendBatched(email);
+    return done.then((outcomes) => {
+      const outcome = outcomes[index] as BatchSendOutcome;
+      if (outcome.status === 'failed') throw ApplicationFailure.nonRetryable(outcome.reason, 'EmailFailed');
+      // A transient failure (the SMTP server busy): this one e-mail alone, with sendEmail's retries.
+      if (outcome.status === 'retry') return sendEmail(email);
+      return outcome;
+    });
   };
 
   // One clock for every member: a Temporal timer for the earliest deadline, not one per member.
@@ -179,6 +200,17 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
 
   const members = new Map<string, Member>();
   let cancelled: unknown;
+  // Members not yet ended, failed or gone: a count and one promise for the cohort, not a promise per member.
+  let unsettled = input.members.length;
+  let allSettled = () => undefined as void;
+  const everyoneSettled = new Promise<void>((resolve) => (allSettled = resolve));
+  const settle = () => {
+    unsettled -= 1;
+    if (unsettled === 0) allSettled();
+  };
+  if (unsettled === 0) allSettled();
+  /** The status write of a member that has written none: already done, shared by them all. */
+  const noStatusWrite = Promise.resolve();
   const result: JourneyCohortResult = { members: input.members.length, ended: {}, graduated: 0, failed: 0 };
 
   async function leave(member: Member, next: JourneyWorkflowInput): Promise<never> {
@@ -187,12 +219,12 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
     await member.left;
     member.state = 'left';
     result.graduated += 1;
-    member.settle();
+    settle();
     // This member's interpreter stops here; its journey goes on in the workflow just started.
     return new Promise<never>(() => undefined);
   }
 
-  function join(memberInput: JourneyCohortInput['members'][number], index: number): Promise<void> {
+  function join(memberInput: JourneyCohortInput['members'][number], index: number): void {
     const runInput: JourneyWorkflowInput = {
       journeyId: input.journeyId,
       version: input.version,
@@ -210,9 +242,7 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
       contactId: memberInput.contactId,
       ...(memberInput.entryKey === undefined ? {} : { entryKey: memberInput.entryKey }),
     };
-    let settle = () => undefined as void;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
-    const member = { identity, state: 'running', statusWrite: Promise.resolve(), settle } as Member;
+    const member = { identity, state: 'running', statusWrite: noStatusWrite } as Member;
     member.run = createJourneyRun(runInput, {
       now: () => Date.now(),
       waitFor: (ready) => sleep(ready, Infinity).then(() => undefined),
@@ -229,22 +259,22 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
       ({ status }) => {
         member.state = 'ended';
         result.ended[status] = (result.ended[status] ?? 0) + 1;
-        member.settle();
+        settle();
       },
       async (error: unknown) => {
-        if (isCancellation(error)) throw error;
-        // One member's broken step (a template deleted, a contact erased mid-step) ends that member, not its cohort.
-        member.state = 'failed';
-        result.failed += 1;
-        log.warn('journey run failed in its cohort', { workflowId: identity.workflowId, error: error instanceof Error ? error.message : String(error) });
-        await setJourneyStatus({ workflowId: identity.workflowId, runId: identity.runId, status: 'stopped', at: new Date().toISOString() });
-        member.settle();
+        try {
+          if (isCancellation(error)) throw error;
+          // One member's broken step (a template deleted, a contact erased mid-step) ends that member, not its cohort.
+          member.state = 'failed';
+          result.failed += 1;
+          log.warn('journey run failed in its cohort', { workflowId: identity.workflowId, error: error instanceof Error ? error.message : String(error) });
+          await setJourneyStatus({ workflowId: identity.workflowId, runId: identity.runId, status: 'stopped', at: new Date().toISOString() });
+        } catch (failure) {
+          cancelled ??= failure;
+        }
+        settle();
       },
-    ).catch((error: unknown) => {
-      cancelled ??= error;
-      member.settle();
-    });
-    return settled;
+    );
   }
 
   setHandler(journeyCohortMemberSignal, ({ memberId, command }) => {
@@ -282,7 +312,8 @@ export async function journeyCohortWorkflow(input: JourneyCohortInput): Promise<
     }
   });
 
-  await Promise.all(input.members.map((member, index) => join(member, index)));
+  input.members.forEach((member, index) => join(member, index));
+  await everyoneSettled;
   if (cancelled !== undefined) throw cancelled;
   // Signals passed on to members that left are delivered before the cohort ends.
   await Promise.all([...members.values()].map((member) => member.left));

@@ -140,12 +140,17 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
     return effects.recordVisit({ nodeId, visit, outcome, at, status: runStatus, startedAt: state.startedAt });
   };
 
+  // The waits below are plain functions chaining `.then` where an async function would add its own
+  // promise to the one it awaits: in a cohort each member makes them, and each promise costs a
+  // captured stack trace. Each `.then` stands for the `await` it replaces, so every run still resumes
+  // after the same number of microtask turns and a cohort's members reach its batches in the same
+  // order (the batches' inputs, hence the commands, stay those of recorded histories).
+
   /** Waits until `untilMs` (journey time); false when a stop, goal, exit or version move cut it short. */
-  const sleepUntil = async (untilMs: number): Promise<boolean> => {
+  const sleepUntil = (untilMs: number): Promise<boolean> => {
     const remaining = untilMs - runtime.now();
-    if (remaining <= 0) return !interrupted();
-    await runtime.waitUntil(interrupted, untilMs);
-    return !interrupted();
+    if (remaining <= 0) return Promise.resolve(!interrupted());
+    return runtime.waitUntil(interrupted, untilMs).then(() => !interrupted());
   };
 
   const facts = async (request: FactsRequest): Promise<ContactFacts> => (needsFacts(request) ? effects.loadFacts(request, state.startedAt) : { traits: {}, eventsSeen: {} });
@@ -167,7 +172,16 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
     }
   }
 
-  async function runDelay(node: NodeOfType<'delay'>): Promise<Step> {
+  const afterDelay = (node: NodeOfType<'delay'>, awake: boolean): Step => (awake ? { kind: 'next', next: node.next, outcome: 'completed' } : { kind: 'interrupted' });
+
+  function runDelay(node: NodeOfType<'delay'>): Promise<Step> {
+    // A duration loads nothing: no async function around its wait.
+    if (node.wait.kind === 'duration') return sleepUntil(runtime.now() + durationMs(node.wait.duration)).then((awake) => afterDelay(node, awake));
+    return runLoadedDelay(node);
+  }
+
+  /** A delay whose end depends on the contact's traits. */
+  async function runLoadedDelay(node: NodeOfType<'delay'>): Promise<Step> {
     const { wait } = node;
     let until: number | undefined;
     switch (wait.kind) {
@@ -199,23 +213,23 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
         break;
       }
     }
-    if (!(await sleepUntil(until))) return { kind: 'interrupted' };
-    return { kind: 'next', next: node.next, outcome: 'completed' };
+    return afterDelay(node, await sleepUntil(until));
   }
 
   // Each event ends at most one wait. A wait sees the events that arrived after the one the previous
   // wait took, including those that came while an e-mail was being sent or before the first node ran.
   let consumedUpTo = 0;
-  async function runWait(node: NodeOfType<'wait_for_event'>): Promise<Step> {
+  function runWait(node: NodeOfType<'wait_for_event'>): Promise<Step> {
     const match = () =>
       inbox.find(({ seq, event }) => seq > consumedUpTo && eventMatches(node, event) && (node.sameEntryKey !== true || sameKey(event)));
-    const arrived = await runtime.waitUntil(() => interrupted() || match() !== undefined, runtime.now() + durationMs(node.timeout));
-    if (interrupted()) return { kind: 'interrupted' };
-    const matched = match();
-    if (!arrived || matched === undefined) return { kind: 'next', next: node.onTimeout, outcome: 'timeout' };
-    consumedUpTo = matched.seq;
-    state.lastEvent = matched.event;
-    return { kind: 'next', next: node.next, outcome: 'completed' };
+    return runtime.waitUntil(() => interrupted() || match() !== undefined, runtime.now() + durationMs(node.timeout)).then((arrived): Step => {
+      if (interrupted()) return { kind: 'interrupted' };
+      const matched = match();
+      if (!arrived || matched === undefined) return { kind: 'next', next: node.onTimeout, outcome: 'timeout' };
+      consumedUpTo = matched.seq;
+      state.lastEvent = matched.event;
+      return { kind: 'next', next: node.next, outcome: 'completed' };
+    });
   }
 
   function runNode(nodeId: string, node: JourneyNode, visit: number, lastOutcome: JourneyVisitOutcome | undefined): Promise<Step> {
