@@ -177,17 +177,13 @@ export function createJourneyRun(input: JourneyWorkflowInput, runtime: JourneyRu
   function runDelay(node: NodeOfType<'delay'>): Promise<Step> {
     // A duration loads nothing: no async function around its wait.
     if (node.wait.kind === 'duration') return sleepUntil(runtime.now() + durationMs(node.wait.duration)).then((awake) => afterDelay(node, awake));
-    return runLoadedDelay(node);
+    return runLoadedDelay(node, node.wait);
   }
 
   /** A delay whose end depends on the contact's traits. */
-  async function runLoadedDelay(node: NodeOfType<'delay'>): Promise<Step> {
-    const { wait } = node;
+  async function runLoadedDelay(node: NodeOfType<'delay'>, wait: Exclude<NodeOfType<'delay'>['wait'], { kind: 'duration' }>): Promise<Step> {
     let until: number | undefined;
     switch (wait.kind) {
-      case 'duration':
-        until = runtime.now() + durationMs(wait.duration);
-        break;
       case 'time_of_day': {
         const { traits } = await facts({ traits: ['timezone'], stage: false, score: false, eventTypes: [] });
         const zone = typeof traits['timezone'] === 'string' ? traits['timezone'] : wait.defaultTimezone;
